@@ -1,0 +1,80 @@
+# Orkestra. `make run` brings up a local cluster and runs Orkestra with the examples;
+# `make test` runs every check. Both do their own setup on a fresh machine.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# Node 24 comes from the `node` package in devDependencies; the system Node only runs npm ci.
+NODE_BIN := $(CURDIR)/node_modules/.bin
+export PATH := $(NODE_BIN):$(PATH)
+NODE := $(NODE_BIN)/node
+STATE_DIR := .orkestra
+KUBECONFIG_FILE := $(STATE_DIR)/kubeconfig
+KUBECTL := kubectl --kubeconfig $(KUBECONFIG_FILE)
+
+UNIT_TESTS := 'api-types/**/*.test.ts' 'controller/**/*.test.ts'
+E2E_TESTS := 'e2e/**/*.test.ts'
+
+.PHONY: help
+help: ## list targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@$(NODE) --version | grep -q '^v24\.' || { echo "node_modules/.bin/node is not Node 24" >&2; exit 1; }
+	@touch $@
+
+.PHONY: deps
+deps: node_modules/.installed ## install npm dependencies (Node 24 included)
+
+.PHONY: binaries
+binaries: ## build (or find cached) etcd, kube-apiserver, kube-controller-manager
+	bash e2e/binaries/build.sh
+
+.PHONY: gen
+gen: deps ## regenerate crds/ from api-types/
+	$(NODE) api-types/generate.ts
+
+.PHONY: lint
+lint: deps ## lint and format check
+	biome ci .
+
+.PHONY: format
+format: deps ## apply formatting and safe lint fixes
+	biome check --write .
+
+.PHONY: typecheck
+typecheck: deps
+	tsc -p .
+
+.PHONY: test-unit
+test-unit: deps
+	$(NODE) --test --test-reporter=spec $(UNIT_TESTS)
+
+.PHONY: test-e2e
+test-e2e: deps binaries ## end-to-end tests against one shared local control plane
+	$(NODE) e2e/control-plane/cli.ts exec -- $(NODE) --test --test-reporter=spec --test-concurrency=1 $(E2E_TESTS)
+
+.PHONY: test
+test: lint typecheck test-unit test-e2e ## every check: lint, types, unit, e2e
+
+.PHONY: cluster-up
+cluster-up: deps binaries ## start the local control plane in the background; writes .orkestra/kubeconfig
+	$(NODE) e2e/control-plane/cli.ts up --state-dir $(STATE_DIR)
+
+.PHONY: cluster-down
+cluster-down: deps ## stop the local control plane
+	$(NODE) e2e/control-plane/cli.ts down --state-dir $(STATE_DIR)
+
+.PHONY: run
+run: cluster-up ## local cluster + CRDs + examples
+	$(KUBECTL) apply --server-side -f crds/
+	$(KUBECTL) wait --for=condition=Established --timeout=60s -f crds/
+	$(KUBECTL) apply --server-side -R -f examples/
+	@echo
+	@echo "Local cluster is up. Try:"
+	@echo "  export KUBECONFIG=$(CURDIR)/$(KUBECONFIG_FILE)"
+	@echo "  kubectl get katalogs"
+	@echo "  kubectl describe katalog web-platform"
+	@echo "Stop it with: make cluster-down"

@@ -1,0 +1,165 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureBinaries } from './binaries.ts';
+import { type Component, startComponent, waitUntilReady } from './component.ts';
+import { writeCredentials } from './credentials.ts';
+import { kubeconfigYaml, writeKubeconfig } from './kubeconfig.ts';
+import { freePort } from './ports.ts';
+import { httpGet } from './probe.ts';
+
+export interface ControlPlaneOptions {
+  /** Start kube-controller-manager (garbage collector, namespace, deployment, replicaset, serviceaccount). Default true. */
+  readonly controllerManager?: boolean;
+  /** Readiness deadline per component. Default 60 s. */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * A running etcd + kube-apiserver (+ kube-controller-manager) on loopback, owning a temporary
+ * directory. `stop` ends every process and removes the directory; it is safe to call twice.
+ */
+export interface ControlPlane {
+  readonly server: string;
+  readonly adminToken: string;
+  readonly caPem: Buffer;
+  readonly kubeconfigPath: string;
+  readonly kubeconfig: string;
+  readonly dir: string;
+  readonly components: readonly Component[];
+  stop(): Promise<void>;
+}
+
+/** The controllers the tests rely on: owner-reference GC, namespace deletion, Deployment → ReplicaSet → Pod. */
+const CONTROLLERS = 'garbagecollector,namespace,deployment,replicaset,serviceaccount';
+
+export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const bin = await ensureBinaries();
+  const dir = await mkdtemp(join(tmpdir(), 'orkestra-cp-'));
+  const components: Component[] = [];
+  const stop = async () => {
+    // Reverse start order: the controller manager and apiserver go before their storage.
+    for (const c of [...components].reverse()) await c.stop();
+    components.length = 0;
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    const creds = await writeCredentials(dir);
+
+    const etcdPort = await freePort();
+    const peerPort = await freePort();
+    const etcdUrl = `http://127.0.0.1:${etcdPort}`;
+    const etcd = startComponent(
+      'etcd',
+      bin.etcd,
+      [
+        '--name=orkestra',
+        `--data-dir=${join(dir, 'etcd')}`,
+        `--listen-client-urls=${etcdUrl}`,
+        `--advertise-client-urls=${etcdUrl}`,
+        `--listen-peer-urls=http://127.0.0.1:${peerPort}`,
+        `--initial-advertise-peer-urls=http://127.0.0.1:${peerPort}`,
+        `--initial-cluster=orkestra=http://127.0.0.1:${peerPort}`,
+        // Test data is disposable; fsync dominates write latency on small VMs.
+        '--unsafe-no-fsync=true',
+        '--log-level=warn',
+      ],
+      join(dir, 'etcd.log'),
+    );
+    components.push(etcd);
+    await waitUntilReady(
+      etcd,
+      async () => {
+        const r = await httpGet(`${etcdUrl}/health`);
+        return r.status === 200 || `HTTP ${r.status} ${r.body}`;
+      },
+      timeoutMs,
+    );
+
+    const apiPort = await freePort();
+    const server = `https://127.0.0.1:${apiPort}`;
+    const certDir = join(dir, 'pki');
+    const apiserver = startComponent(
+      'kube-apiserver',
+      bin.kubeApiserver,
+      [
+        `--etcd-servers=${etcdUrl}`,
+        '--bind-address=127.0.0.1',
+        // Without it the apiserver derives its address from the default route, which a sandbox may lack.
+        '--advertise-address=127.0.0.1',
+        `--secure-port=${apiPort}`,
+        `--cert-dir=${certDir}`,
+        '--service-cluster-ip-range=10.0.0.0/24',
+        `--service-account-issuer=${server}`,
+        `--service-account-key-file=${creds.serviceAccountPublicKeyFile}`,
+        `--service-account-signing-key-file=${creds.serviceAccountKeyFile}`,
+        `--token-auth-file=${creds.tokenFile}`,
+        '--authorization-mode=RBAC',
+        // Pods are never run here (no kubelet); the plugin would reject them before the default SA exists.
+        '--disable-admission-plugins=ServiceAccount',
+        '--allow-privileged=true',
+        // A loopback advertise address makes the endpoint reconciler write an invalid EndpointSlice forever.
+        '--endpoint-reconciler-type=none',
+      ],
+      join(dir, 'kube-apiserver.log'),
+    );
+    components.push(apiserver);
+    // kube-apiserver writes a self-signed serving cert whose file also holds its CA (SANs: 127.0.0.1, not localhost).
+    const caFile = join(certDir, 'apiserver.crt');
+    let caPem = Buffer.alloc(0);
+    await waitUntilReady(
+      apiserver,
+      async () => {
+        if (!existsSync(caFile)) return `${caFile} not written yet`;
+        caPem = await readFile(caFile);
+        const r = await httpGet(`${server}/readyz?verbose`, { ca: caPem, token: creds.adminToken });
+        if (r.status === 200) return true;
+        const failing = r.body.split('\n').filter((l) => l.startsWith('[-]'));
+        return `HTTP ${r.status}: ${failing.join(' ')}`;
+      },
+      timeoutMs,
+    );
+
+    const kubeconfig = kubeconfigYaml(server, caPem, creds.adminToken);
+    const kubeconfigPath = join(dir, 'kubeconfig');
+    await writeKubeconfig(kubeconfigPath, kubeconfig);
+
+    if (options.controllerManager ?? true) {
+      const kcm = startComponent(
+        'kube-controller-manager',
+        bin.kubeControllerManager,
+        [
+          `--kubeconfig=${kubeconfigPath}`,
+          `--controllers=${CONTROLLERS}`,
+          '--leader-elect=false',
+          // No serving endpoint: nothing scrapes it, and readiness is judged by its effect below.
+          '--secure-port=0',
+          '--use-service-account-credentials=false',
+          `--service-account-private-key-file=${creds.serviceAccountKeyFile}`,
+          `--root-ca-file=${caFile}`,
+        ],
+        join(dir, 'kube-controller-manager.log'),
+      );
+      components.push(kcm);
+      // Ready when its controllers act: the serviceaccount controller fills in `default/default`.
+      await waitUntilReady(
+        kcm,
+        async () => {
+          const r = await httpGet(`${server}/api/v1/namespaces/default/serviceaccounts/default`, {
+            ca: caPem,
+            token: creds.adminToken,
+          });
+          return r.status === 200 || `default service account: HTTP ${r.status}`;
+        },
+        timeoutMs,
+      );
+    }
+
+    return { server, adminToken: creds.adminToken, caPem, kubeconfigPath, kubeconfig, dir, components, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

@@ -71,7 +71,10 @@ cluster-down: deps ## stop the local control plane
 run: cluster-up ## local cluster + CRDs + examples
 	$(KUBECTL) apply --server-side -f crds/
 	$(KUBECTL) wait --for=condition=Established --timeout=60s -f crds/
-	$(KUBECTL) apply --server-side -R -f examples/
+	$(KUBECTL) apply --server-side -f examples/crds/
+	$(KUBECTL) wait --for=condition=Established --timeout=60s -f examples/crds/
+	$(KUBECTL) apply --server-side -f examples/katalogs/
+	$(KUBECTL) apply --server-side -f examples/resources/
 	@echo
 	@echo "Local cluster is up. Try:"
 	@echo "  export KUBECONFIG=$(CURDIR)/$(KUBECONFIG_FILE)"

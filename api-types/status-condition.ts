@@ -1,0 +1,36 @@
+import { type Static, Type } from './schema.ts';
+
+/** metav1.Condition, as kstatus (Flux) and Argo CD read it. */
+export const StatusCondition = Type.Object(
+  {
+    type: Type.String({
+      description: 'Condition type, e.g. Ready.',
+      pattern: '^([a-z0-9.-]+/)?[A-Za-z0-9_.-]+$',
+      maxLength: 316,
+    }),
+    status: Type.Union([Type.Literal('True'), Type.Literal('False'), Type.Literal('Unknown')]),
+    observedGeneration: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'Generation the condition was set for.' }),
+    ),
+    lastTransitionTime: Type.String({ format: 'date-time', description: 'Last change of status.' }),
+    reason: Type.String({
+      description: 'CamelCase reason.',
+      pattern: '^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$',
+      maxLength: 1024,
+      minLength: 1,
+    }),
+    message: Type.String({ description: 'Human-readable details.', maxLength: 32768 }),
+  },
+  { description: 'A standard condition.' },
+);
+export type StatusCondition = Static<typeof StatusCondition>;
+
+export function conditionsList(description: string) {
+  return Type.Array(StatusCondition, {
+    description,
+    maxItems: 16,
+    // Merged per type under server-side apply instead of replaced whole.
+    'x-kubernetes-list-type': 'map',
+    'x-kubernetes-list-map-keys': ['type'],
+  });
+}

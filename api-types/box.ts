@@ -5,6 +5,7 @@ import {
   duration,
   freeform,
   GROUP,
+  oneOf,
   QUALIFIED_NAME,
   RFC1123_LABEL,
   type Static,
@@ -255,10 +256,7 @@ export type BoxPhase = (typeof BOX_PHASES)[number];
 
 export const BoxStatus = Type.Object(
   {
-    phase: Type.Union(
-      BOX_PHASES.map((p) => Type.Literal(p)),
-      { description: 'Lifecycle phase of the box.' },
-    ),
+    phase: oneOf(BOX_PHASES, { description: 'Lifecycle phase of the box.' }),
     message: Type.Optional(Type.String({ description: 'Why the box is in this phase.', maxLength: 4096 })),
     gvk: Type.Optional(Type.String({ description: 'group/version/Kind the box operates.', maxLength: 512 })),
     workers: Type.Optional(Type.Integer({ description: 'Worker count.' })),

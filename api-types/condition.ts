@@ -1,4 +1,4 @@
-import { anyValue, celRules, FIELD_PATH, type Static, type TSchema, Type } from './schema.ts';
+import { anyValue, celRules, FIELD_PATH, oneOf, type Static, type TSchema, Type } from './schema.ts';
 
 /** The operators of a condition, in `{field, operator, value}` form or as shorthand keys. */
 export const OPERATORS = [
@@ -46,12 +46,7 @@ const conditionProperties = {
       maxLength: 256,
     }),
   ),
-  operator: Type.Optional(
-    Type.Union(
-      OPERATORS.map((op) => Type.Literal(op)),
-      { description: 'How field is compared with value.' },
-    ),
-  ),
+  operator: Type.Optional(oneOf(OPERATORS, { description: 'How field is compared with value.' })),
   value: Type.Optional(anyValue('Operand of operator; a two-item list for between, a list for in/notIn.')),
   negate: Type.Optional(Type.Boolean({ description: 'Inverts the outcome.' })),
   cel: Type.Optional(

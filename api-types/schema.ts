@@ -86,3 +86,8 @@ export function stringList(description: string, maxItems: number, item: Record<s
 export function duration(description: string) {
   return Type.String({ description, pattern: DURATION, maxLength: 32 });
 }
+
+/** A string enum, typed as the union of its values. */
+export function oneOf<const T extends readonly string[]>(values: T, options: Record<string, unknown> = {}) {
+  return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
+}

@@ -1,0 +1,265 @@
+// The one HTTP path to the API server. client-node supplies configuration and authentication
+// (kubeconfig, in-cluster token, exec plugins); requests go through our own keep-alive agent,
+// because client-node 1.4 builds a fresh agent per call (no connection reuse), runs built-in
+// kinds through generated models that drop unknown fields, and lower-cases object names in
+// its dynamic client. Bodies here are plain JSON, passed through untouched.
+
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent, type AgentOptions, type RequestOptions, request } from 'node:https';
+import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeObject, KubeStatus } from './object.ts';
+
+export type Query = Readonly<Record<string, string | number | boolean | undefined>>;
+
+export interface ApiRequest {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  readonly path: string;
+  readonly query?: Query;
+  readonly body?: unknown;
+  /** Defaults to application/json; patches name their flavour. */
+  readonly contentType?:
+    | 'application/json'
+    | 'application/merge-patch+json'
+    | 'application/strategic-merge-patch+json'
+    | 'application/apply-patch+yaml'
+    | 'application/json-patch+json';
+  readonly signal?: AbortSignal;
+  /** Per-request timeout; default 30 s. */
+  readonly timeoutMs?: number;
+  /** Return the body as text instead of parsing JSON (e.g. /metrics). */
+  readonly raw?: boolean;
+}
+
+/** A failed API call: the HTTP status and the API server's Status reason and message. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly reason: string;
+  readonly details: KubeStatus | undefined;
+  constructor(method: string, path: string, status: number, details: KubeStatus | undefined, text: string) {
+    const message = details?.message ?? text.slice(0, 500);
+    super(`${method} ${path}: ${status} ${details?.reason ?? ''} ${message}`.replace(/\s+/g, ' ').trim());
+    this.name = 'ApiError';
+    this.status = status;
+    this.reason = details?.reason ?? '';
+    this.details = details;
+  }
+}
+
+export function isNotFound(err: unknown): boolean {
+  return err instanceof ApiError && err.status === 404;
+}
+export function isConflict(err: unknown): boolean {
+  return err instanceof ApiError && err.status === 409;
+}
+export function isGone(err: unknown): boolean {
+  return err instanceof ApiError && err.status === 410;
+}
+
+/** Called once per completed request, for metrics and for tests that count writes. */
+export type RequestObserver = (method: string, path: string, status: number, durationMs: number) => void;
+
+export interface ApiClient {
+  readonly server: string;
+  request<T = unknown>(req: ApiRequest): Promise<T>;
+  /**
+   * Opens a streaming GET (a watch) and hands each JSON line to `onLine`. Resolves when the server
+   * closes the stream or `signal` aborts; rejects on connection errors and non-200 answers.
+   * `onActivity` is called whenever bytes arrive, for inactivity watchdogs.
+   */
+  stream(
+    path: string,
+    query: Query,
+    onLine: (line: string) => void,
+    signal: AbortSignal,
+    onActivity?: () => void,
+  ): Promise<void>;
+  /** Adds an observer of every completed request. */
+  observe(observer: RequestObserver): void;
+  close(): void;
+}
+
+export function loadKubeConfig(kubeconfigPath?: string): KubeConfig {
+  const kc = new KubeConfig();
+  if (kubeconfigPath) kc.loadFromFile(kubeconfigPath);
+  else kc.loadFromDefault();
+  return kc;
+}
+
+function encodeQuery(query: Query | undefined): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+/** Headers (credentials) are re-read from client-node at most this often, so rotating tokens work. */
+const AUTH_REFRESH_MS = 30_000;
+
+export function createApiClient(kc: KubeConfig, options: { maxSockets?: number } = {}): ApiClient {
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new Error('kubeconfig has no current cluster');
+  const server = cluster.server.replace(/\/$/, '');
+  const secure = server.startsWith('https:');
+  const observers: RequestObserver[] = [];
+  let headers: Record<string, string> = {};
+  let headersAt = 0;
+  const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 64, scheduling: 'lifo' as const };
+  let agent: Agent | HttpAgent | undefined;
+
+  async function prepare(): Promise<void> {
+    if (agent && Date.now() - headersAt < AUTH_REFRESH_MS) return;
+    const opts: RequestOptions = { headers: {} };
+    await kc.applyToHTTPSOptions(opts);
+    headers = {};
+    for (const [k, v] of Object.entries(opts.headers ?? {})) if (typeof v === 'string') headers[k] = v;
+    if (opts.auth) headers.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
+    headersAt = Date.now();
+    if (!agent) {
+      const tls: AgentOptions = {
+        ca: opts.ca,
+        cert: opts.cert,
+        key: opts.key,
+        pfx: opts.pfx,
+        passphrase: opts.passphrase,
+        rejectUnauthorized: cluster?.skipTLSVerify ? false : opts.rejectUnauthorized,
+        servername: opts.servername,
+      };
+      agent = secure ? new Agent({ ...agentOptions, ...tls }) : new HttpAgent(agentOptions);
+    }
+  }
+
+  function send(
+    method: string,
+    path: string,
+    query: Query | undefined,
+    body: string | undefined,
+    contentType: string,
+    signal: AbortSignal | undefined,
+    timeoutMs: number | undefined,
+    onResponse: (status: number, res: import('node:http').IncomingMessage) => void,
+    onError: (err: Error) => void,
+  ) {
+    const url = `${server}${path}${encodeQuery(query)}`;
+    const reqHeaders: Record<string, string | number> = { ...headers, Accept: 'application/json, */*' };
+    if (body !== undefined) {
+      reqHeaders['Content-Type'] = contentType;
+      reqHeaders['Content-Length'] = Buffer.byteLength(body);
+    }
+    const fn = secure ? request : httpRequest;
+    const req = fn(url, { method, headers: reqHeaders, agent, signal, timeout: timeoutMs }, (res) =>
+      onResponse(res.statusCode ?? 0, res),
+    );
+    req.on('timeout', () => req.destroy(new Error(`${method} ${path}: timed out after ${timeoutMs} ms`)));
+    req.on('error', onError);
+    req.end(body);
+  }
+
+  return {
+    server,
+    observe(observer) {
+      observers.push(observer);
+    },
+    async request<T>(r: ApiRequest): Promise<T> {
+      await prepare();
+      const started = performance.now();
+      const body = r.body === undefined ? undefined : typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
+      const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+        send(
+          r.method,
+          r.path,
+          r.query,
+          body,
+          r.contentType ?? 'application/json',
+          r.signal,
+          r.timeoutMs ?? 30_000,
+          (code, res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => resolve({ status: code, text: Buffer.concat(chunks).toString('utf8') }));
+            res.on('error', reject);
+          },
+          reject,
+        );
+      });
+      for (const o of observers) o(r.method, r.path, status, performance.now() - started);
+      if (status >= 200 && status < 300) return (r.raw ? text : text ? JSON.parse(text) : undefined) as T;
+      let details: KubeStatus | undefined;
+      try {
+        details = JSON.parse(text) as KubeStatus;
+      } catch {
+        details = undefined;
+      }
+      throw new ApiError(r.method, r.path, status, details, text);
+    },
+    async stream(path, query, onLine, signal, onActivity) {
+      await prepare();
+      const started = performance.now();
+      await new Promise<void>((resolve, reject) => {
+        send(
+          'GET',
+          path,
+          query,
+          undefined,
+          'application/json',
+          signal,
+          undefined,
+          (status, res) => {
+            for (const o of observers) o('WATCH', path, status, performance.now() - started);
+            if (status !== 200) {
+              const chunks: Buffer[] = [];
+              res.on('data', (c: Buffer) => chunks.push(c));
+              res.on('end', () => {
+                const text = Buffer.concat(chunks).toString('utf8');
+                let details: KubeStatus | undefined;
+                try {
+                  details = JSON.parse(text) as KubeStatus;
+                } catch {
+                  details = undefined;
+                }
+                reject(new ApiError('WATCH', path, status, details, text));
+              });
+              return;
+            }
+            let buffered = '';
+            res.setEncoding('utf8');
+            res.on('data', (chunk: string) => {
+              onActivity?.();
+              buffered += chunk;
+              let nl = buffered.indexOf('\n');
+              while (nl >= 0) {
+                const line = buffered.slice(0, nl);
+                buffered = buffered.slice(nl + 1);
+                if (line.trim()) onLine(line);
+                nl = buffered.indexOf('\n');
+              }
+            });
+            res.on('end', () => resolve());
+            res.on('close', () => resolve());
+            res.on('error', (err) => (signal.aborted ? resolve() : reject(err)));
+          },
+          (err) => (signal.aborted ? resolve() : reject(err)),
+        );
+      });
+    },
+    close() {
+      agent?.destroy();
+    },
+  };
+}
+
+/** Paths for a resource: `/api/v1/...` for the core group, `/apis/<group>/<version>/...` otherwise. */
+export function resourcePath(
+  r: { group: string; version: string; plural: string; namespaced: boolean },
+  namespace?: string,
+  name?: string,
+  subresource?: string,
+): string {
+  const base = r.group === '' ? `/api/${r.version}` : `/apis/${r.group}/${r.version}`;
+  const ns = r.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+  const n = name ? `/${encodeURIComponent(name)}` : '';
+  const sub = name && subresource ? `/${subresource}` : '';
+  return `${base}${ns}/${r.plural}${n}${sub}`;
+}
+
+export type { KubeObject };

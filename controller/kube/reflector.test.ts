@@ -1,0 +1,202 @@
+// The reflector's loop against a scripted API client: what it lists, how it resumes, what it
+// does on 410 Gone and on a throwing handler. The real API server is exercised in e2e/.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { type ApiClient, ApiError, type ApiRequest, type Query } from './api-client.ts';
+import type { KubeObject } from './object.ts';
+import { startReflector } from './reflector.ts';
+
+const resource = { group: '', version: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: true };
+
+function cm(name: string, rv: string, uid = `uid-${name}`): KubeObject {
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace: 'ns', name, resourceVersion: rv, uid } };
+}
+
+type Script = (query: Query, emit: (line: string) => void, signal: AbortSignal) => Promise<void>;
+
+/** A client whose lists return `lists` in turn and whose watches run `watches` in turn. */
+function scriptedClient(lists: KubeObject[][], watches: Script[]) {
+  const calls: { kind: 'list' | 'watch'; query: Query }[] = [];
+  let listIndex = 0;
+  let watchIndex = 0;
+  const client: ApiClient = {
+    server: 'https://fake',
+    async request<T>(req: ApiRequest): Promise<T> {
+      calls.push({ kind: 'list', query: req.query ?? {} });
+      const items = lists[Math.min(listIndex++, lists.length - 1)] ?? [];
+      const rv = String(100 + listIndex);
+      return {
+        apiVersion: 'v1',
+        kind: 'ConfigMapList',
+        metadata: { resourceVersion: rv },
+        items: structuredClone(items),
+      } as T;
+    },
+    async stream(_path, query, onLine, signal) {
+      calls.push({ kind: 'watch', query });
+      const script = watches[watchIndex++];
+      if (!script) {
+        // No more scripted watches: hang until stopped, like a quiet healthy watch.
+        await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+        return;
+      }
+      await script(query, onLine, signal);
+    },
+    observe() {},
+    close() {},
+  };
+  return { client, calls };
+}
+
+const line = (type: string, object: unknown) => JSON.stringify({ type, object });
+
+async function until(check: () => boolean, what: string) {
+  const deadline = Date.now() + 2_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+test('lists, then watches from the list resourceVersion with bookmarks, applying events to the cache', async () => {
+  const seen: string[] = [];
+  const { client, calls } = scriptedClient(
+    [[cm('a', '1'), cm('b', '2')]],
+    [
+      async (_q, emit) => {
+        emit(line('ADDED', cm('c', '102')));
+        emit(line('MODIFIED', cm('a', '103')));
+        emit(line('DELETED', cm('b', '104')));
+        emit(line('BOOKMARK', { metadata: { resourceVersion: '110' } }));
+      },
+    ],
+  );
+  const r = startReflector({
+    client,
+    resource,
+    handler: {
+      onAdd: (o) => seen.push(`add ${o.metadata.name}`),
+      onUpdate: (_o, n) => seen.push(`update ${n.metadata.name}`),
+      onDelete: (o) => seen.push(`delete ${o.metadata.name}`),
+    },
+    backoffInitialMs: 1,
+  });
+  await r.waitForSync();
+  await until(() => calls.filter((c) => c.kind === 'watch').length >= 2, 'the second watch');
+  await r.stop();
+  assert.deepEqual(seen, ['add a', 'add b', 'add c', 'update a', 'delete b']);
+  assert.deepEqual(r.cache.keys().sort(), ['ns/a', 'ns/c']);
+  const [first, second] = calls.filter((c) => c.kind === 'watch');
+  assert.equal(first?.query.resourceVersion, '101');
+  assert.equal(first?.query.allowWatchBookmarks, true);
+  assert.equal(second?.query.resourceVersion, '110', 'resumes from the bookmark, no relist');
+  assert.equal(calls.filter((c) => c.kind === 'list').length, 1);
+});
+
+test('an ERROR 410 event relists and emits only the differences', async () => {
+  const seen: string[] = [];
+  const { client, calls } = scriptedClient(
+    [
+      [cm('a', '1'), cm('b', '2')],
+      [cm('a', '1'), cm('c', '5')],
+    ],
+    [async (_q, emit) => emit(line('ERROR', { kind: 'Status', code: 410, reason: 'Expired', message: 'too old' }))],
+  );
+  const r = startReflector({
+    client,
+    resource,
+    handler: {
+      onAdd: (o) => seen.push(`add ${o.metadata.name}`),
+      onUpdate: (_o, n) => seen.push(`update ${n.metadata.name}`),
+      onDelete: (o) => seen.push(`delete ${o.metadata.name}`),
+    },
+    backoffInitialMs: 1,
+  });
+  await until(() => calls.filter((c) => c.kind === 'list').length === 2 && calls.at(-1)?.kind === 'watch', 'relist');
+  await r.stop();
+  assert.deepEqual(seen, ['add a', 'add b', 'add c', 'delete b']);
+  assert.equal(r.stats().lists, 2);
+});
+
+test('a handler that throws neither stalls the stream nor loses cache updates', async () => {
+  const names: string[] = [];
+  const { client, calls } = scriptedClient(
+    [[]],
+    [
+      async (_q, emit) => {
+        emit(line('ADDED', cm('boom', '2')));
+        emit(line('ADDED', cm('fine', '3')));
+      },
+    ],
+  );
+  const r = startReflector({
+    client,
+    resource,
+    handler: {
+      onAdd: (o) => {
+        names.push(o.metadata.name);
+        if (o.metadata.name === 'boom') throw new Error('handler bug');
+      },
+    },
+    logger: { info() {}, error() {} },
+    backoffInitialMs: 1,
+  });
+  await until(() => calls.filter((c) => c.kind === 'watch').length >= 2, 'the next watch');
+  await r.stop();
+  assert.deepEqual(names, ['boom', 'fine']);
+  assert.equal(r.cache.size(), 2);
+  assert.equal(r.stats().handlerErrors, 1);
+});
+
+test('a failing watch backs off and resumes from the last resourceVersion without relisting', async () => {
+  const { client, calls } = scriptedClient(
+    [[cm('a', '1')]],
+    [
+      async () => {
+        throw new ApiError('WATCH', '/x', 500, { message: 'boom' }, 'boom');
+      },
+    ],
+  );
+  const r = startReflector({ client, resource, backoffInitialMs: 1, logger: { info() {}, error() {} } });
+  await until(() => calls.filter((c) => c.kind === 'watch').length >= 2, 'the retried watch');
+  await r.stop();
+  assert.equal(calls.filter((c) => c.kind === 'list').length, 1);
+  const watches = calls.filter((c) => c.kind === 'watch');
+  assert.equal(watches[1]?.query.resourceVersion, watches[0]?.query.resourceVersion);
+});
+
+test('a re-created object (new uid, same name) is a delete then an add', async () => {
+  const seen: string[] = [];
+  const { client, calls } = scriptedClient(
+    [[cm('a', '1', 'u1')]],
+    [async (_q, emit) => emit(line('MODIFIED', cm('a', '5', 'u2')))],
+  );
+  const r = startReflector({
+    client,
+    resource,
+    handler: {
+      onAdd: (o) => seen.push(`add ${o.metadata.uid}`),
+      onUpdate: (_o, n) => seen.push(`update ${n.metadata.uid}`),
+      onDelete: (o) => seen.push(`delete ${o.metadata.uid}`),
+    },
+    backoffInitialMs: 1,
+  });
+  await until(() => calls.filter((c) => c.kind === 'watch').length >= 2, 'the next watch');
+  await r.stop();
+  assert.deepEqual(seen, ['add u1', 'delete u1', 'add u2']);
+});
+
+test('waitForSync rejects when stopped before the first list succeeds', async () => {
+  const client: ApiClient = {
+    server: 'https://fake',
+    request: () => Promise.reject(new ApiError('GET', '/x', 403, { message: 'forbidden' }, 'forbidden')),
+    stream: () => Promise.resolve(),
+    observe() {},
+    close() {},
+  };
+  const r = startReflector({ client, resource, backoffInitialMs: 1, logger: { info() {}, error() {} } });
+  const sync = r.waitForSync();
+  await r.stop();
+  await assert.rejects(sync, /stopped before syncing/);
+  assert.equal(r.hasSynced(), false);
+});

@@ -1,0 +1,70 @@
+import type { ApiClient } from '../../controller/kube/api-client.ts';
+import type { KubeObject } from '../../controller/kube/object.ts';
+import { eventually } from './wait.ts';
+
+/** A minimal namespaced CRD with a status subresource and an open spec, for tests. */
+export function testCrd(group: string, kind: string, versions: readonly string[] = ['v1']): KubeObject {
+  const plural = `${kind.toLowerCase()}s`;
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${plural}.${group}` },
+    spec: {
+      group,
+      scope: 'Namespaced',
+      names: { kind, plural, singular: kind.toLowerCase() },
+      versions: versions.map((name, i) => ({
+        name,
+        served: true,
+        storage: i === 0,
+        subresources: { status: {} },
+        schema: {
+          openAPIV3Schema: {
+            type: 'object',
+            properties: {
+              spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+              status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+            },
+          },
+        },
+      })),
+    },
+  };
+}
+
+/** Creates the CRD and waits until it is Established. */
+export async function createCrd(client: ApiClient, crd: KubeObject): Promise<void> {
+  await client.request({ method: 'POST', path: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', body: crd });
+  await eventually(`CRD ${crd.metadata.name} Established`, async () => {
+    const got = await client.request<KubeObject>({
+      method: 'GET',
+      path: `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}`,
+    });
+    const conditions = (got.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions;
+    return conditions?.some((c) => c.type === 'Established' && c.status === 'True');
+  });
+}
+
+/** Counts the API server's own request counter for one verb and resource, from its /metrics. */
+export async function apiserverRequests(client: ApiClient, verb: string, resource: string): Promise<number> {
+  const text = await client.request<string>({ method: 'GET', path: '/metrics', raw: true });
+  let total = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('apiserver_request_total{')) continue;
+    if (!line.includes(`verb="${verb}"`) || !line.includes(`resource="${resource}"`)) continue;
+    total += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return total;
+}
+
+/** Watches the API server currently holds open for a resource (apiserver_longrunning_requests). */
+export async function openWatches(client: ApiClient, resource: string): Promise<number> {
+  const text = await client.request<string>({ method: 'GET', path: '/metrics', raw: true });
+  let total = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('apiserver_longrunning_requests{')) continue;
+    if (!line.includes('verb="WATCH"') || !line.includes(`resource="${resource}"`)) continue;
+    total += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return total;
+}

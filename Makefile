@@ -68,7 +68,7 @@ cluster-down: deps ## stop the local control plane
 	$(NODE) e2e/control-plane/cli.ts down --state-dir $(STATE_DIR)
 
 .PHONY: run
-run: cluster-up ## local cluster + CRDs + examples
+run: cluster-up ## local cluster + CRDs + examples, then the controller in the foreground (Ctrl-C stops it)
 	$(KUBECTL) apply --server-side -f crds/
 	$(KUBECTL) wait --for=condition=Established --timeout=60s -f crds/
 	$(KUBECTL) apply --server-side -f examples/crds/
@@ -76,8 +76,10 @@ run: cluster-up ## local cluster + CRDs + examples
 	$(KUBECTL) apply --server-side -f examples/katalogs/
 	$(KUBECTL) apply --server-side -f examples/resources/
 	@echo
-	@echo "Local cluster is up. Try:"
+	@echo "Local cluster is up; Orkestra starts below (JSON logs). In another shell:"
 	@echo "  export KUBECONFIG=$(CURDIR)/$(KUBECONFIG_FILE)"
 	@echo "  kubectl get katalogs"
 	@echo "  kubectl describe katalog web-platform"
-	@echo "Stop it with: make cluster-down"
+	@echo "Stop the controller with Ctrl-C and the cluster with: make cluster-down"
+	@echo
+	exec bin/orkestra run --kubeconfig $(KUBECONFIG_FILE)

@@ -1,0 +1,147 @@
+// `orkestra run` as a process: two replicas with --leader-elect, only the leader runs boxes,
+// a SIGKILLed leader is replaced by the standby, SIGTERM shuts down cleanly and releases the lease.
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import { type ApiClient, createApiClient, loadKubeConfig } from '../controller/kube/api-client.ts';
+import type { KubeObject } from '../controller/kube/object.ts';
+import { createCrd, testCrd } from './support/crds.ts';
+import { kubectlOk, testKubeconfig } from './support/kubectl.ts';
+import { eventually } from './support/wait.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const GROUP = `proc${process.pid}.e2e.orkestra.io`;
+const LEASE = `orkestra-e2e-${process.pid}`;
+const LEASE_DURATION_MS = 4_000;
+const RETRY_MS = 500;
+
+interface Replica {
+  readonly name: string;
+  readonly child: ChildProcess;
+  readonly lines: Record<string, unknown>[];
+  exit?: number | null;
+}
+
+function startReplica(name: string): Replica {
+  const child = spawn(
+    `${root}bin/orkestra`,
+    [
+      'run',
+      '--kubeconfig',
+      testKubeconfig(),
+      '--leader-elect',
+      '--lease-name',
+      LEASE,
+      '--identity',
+      name,
+      '--lease-duration',
+      `${LEASE_DURATION_MS}ms`,
+      '--renew-deadline',
+      '3s',
+      '--retry-period',
+      `${RETRY_MS}ms`,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  const replica: Replica = { name, child, lines: [] };
+  let buffered = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    buffered += chunk;
+    const parts = buffered.split('\n');
+    buffered = parts.pop() ?? '';
+    for (const line of parts) {
+      try {
+        replica.lines.push(JSON.parse(line));
+      } catch {
+        replica.lines.push({ msg: line, unparsed: true });
+      }
+    }
+  });
+  child.on('exit', (code) => {
+    replica.exit = code;
+  });
+  return replica;
+}
+
+const logged = (r: Replica, msg: string) => r.lines.some((l) => l.msg === msg);
+
+let client: ApiClient;
+const replicas: Replica[] = [];
+
+before(async () => {
+  client = createApiClient(loadKubeConfig(process.env.KUBECONFIG));
+  await kubectlOk(['apply', '--server-side', '-f', `${root}crds/`]);
+  await kubectlOk(['wait', '--for=condition=Established', '--timeout=30s', '-f', `${root}crds/`]);
+  await createCrd(client, testCrd(GROUP, 'Widget'));
+});
+
+after(async () => {
+  for (const r of replicas) if (r.exit === undefined) r.child.kill('SIGKILL');
+  client.close();
+});
+
+describe('orkestra run with --leader-elect', () => {
+  test('one leader runs the boxes; a killed leader is replaced within one lease duration; SIGTERM releases the lease', async () => {
+    replicas.push(startReplica('replica-a'), startReplica('replica-b'));
+    const leader = await eventually(
+      'a leader',
+      () => replicas.find((r) => logged(r, 'root controller started')),
+      20_000,
+    );
+    const standby = replicas.find((r) => r !== leader) as Replica;
+    // Every replica logs the leader it observes; the standby must have seen the leader and not started.
+    await eventually('standby observed the leader', () =>
+      standby.lines.some((l) => l.msg === 'leader observed' && l.leader === leader.name),
+    );
+    assert.equal(logged(standby, 'root controller started'), false);
+
+    const katalog = {
+      apiVersion: 'orkestra.orkspace.io/v1alpha1',
+      kind: 'Katalog',
+      metadata: { name: `proc-${process.pid}` },
+      spec: { crds: { widget: { apiTypes: { group: GROUP, version: 'v1', kind: 'Widget' } } } },
+    };
+    await kubectlOk(['apply', '--server-side', '-f', '-'], stringify(katalog));
+    await eventually('the leader started the box', () => leader.lines.some((l) => l.msg === 'box started'), 10_000);
+    assert.equal(
+      standby.lines.some((l) => l.msg === 'box started'),
+      false,
+      'the standby runs no box',
+    );
+
+    const killedAt = Date.now();
+    leader.child.kill('SIGKILL');
+    await eventually(
+      'the standby took over',
+      () => logged(standby, 'root controller started'),
+      3 * LEASE_DURATION_MS,
+      20,
+    );
+    const takeoverMs = Date.now() - killedAt;
+    await eventually(
+      'the new leader started the box',
+      () => standby.lines.some((l) => l.msg === 'box started'),
+      10_000,
+    );
+    console.log(
+      `# standby took over ${takeoverMs} ms after the leader was killed (lease ${LEASE_DURATION_MS} ms, retry ${RETRY_MS} ms)`,
+    );
+    // Expiry is judged from the standby's last sighting of a renewal, and it polls with jitter.
+    assert.ok(takeoverMs <= LEASE_DURATION_MS + 2.2 * RETRY_MS, `takeover took ${takeoverMs} ms`);
+
+    const termAt = Date.now();
+    standby.child.kill('SIGTERM');
+    await eventually('clean exit', () => standby.exit !== undefined, 10_000);
+    assert.equal(standby.exit, 0);
+    assert.ok(Date.now() - termAt < 10_000);
+    assert.ok(logged(standby, 'stopped'));
+    const lease = await client.request<KubeObject & { spec: { holderIdentity?: string } }>({
+      method: 'GET',
+      path: `/apis/coordination.k8s.io/v1/namespaces/default/leases/${LEASE}`,
+    });
+    assert.ok(!lease.spec.holderIdentity, `lease released, holder: ${lease.spec.holderIdentity}`);
+    await kubectlOk(['delete', 'katalog', katalog.metadata.name]);
+  });
+});

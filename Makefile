@@ -71,8 +71,8 @@ cluster-down: deps ## stop the local control plane
 run: cluster-up ## local cluster + CRDs + examples, then the controller in the foreground (Ctrl-C stops it)
 	$(KUBECTL) apply --server-side -f crds/
 	$(KUBECTL) wait --for=condition=Established --timeout=60s -f crds/
-	$(KUBECTL) apply --server-side -f examples/crds/
-	$(KUBECTL) wait --for=condition=Established --timeout=60s -f examples/crds/
+	$(KUBECTL) apply --server-side -R -f examples/crds/
+	$(KUBECTL) wait --for=condition=Established --timeout=60s -R -f examples/crds/
 	$(KUBECTL) apply --server-side -f examples/katalogs/
 	$(KUBECTL) apply --server-side -f examples/resources/
 	@echo

@@ -19,8 +19,12 @@ export function celRules(...rules: CelRule[]): { 'x-kubernetes-validations': Cel
 
 /** Lowercase RFC 1123 label: box names, Kubernetes names of most kinds' label values. */
 export const RFC1123_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
-/** A dotted path into an object (`spec.replicas`, `metadata.labels.app`, `spec.items[0].name`). */
-export const FIELD_PATH = '^[A-Za-z_$][A-Za-z0-9_$-]*(\\.[A-Za-z0-9_$/-]+|\\[[0-9]+\\])*$';
+/**
+ * A dotted path into an object (`spec.replicas`, `spec.items[0].name`); keys with dots or slashes
+ * are bracket-quoted: `metadata.labels["app.kubernetes.io/name"]`.
+ */
+export const FIELD_PATH =
+  '^[A-Za-z_$][A-Za-z0-9_$-]*(\\.[A-Za-z0-9_$-]+|\\[[0-9]+\\]|\\["[^"]+"\\]|\\[\'[^\']+\'\\])*$';
 /** A Kubernetes API version string such as v1, v1beta2, v2alpha1. */
 export const VERSION = '^v[1-9][0-9]*((alpha|beta)[1-9][0-9]*)?$';
 /** A Go duration such as 500ms, 10m, 1h30m. */

@@ -36,6 +36,8 @@ describe('Katalog and Komposer CRDs', () => {
     assert.match(table, /^web-platform\s/m);
     const wide = await kubectlOk(['get', 'kat', 'web-platform', '-o', 'wide']);
     assert.match(wide.split('\n')[0] ?? '', /^NAME\s+BOXES\s+RUNNING\s+READY\s+REASON\s+AGE$/);
+    // Later suites run controllers against this cluster; leave no Katalog claiming example kinds.
+    await kubectlOk(['delete', 'katalog', 'web-platform']);
   });
 
   test('kubectl explain documents spec.crds', async () => {

@@ -51,11 +51,20 @@ export interface BoxMetrics {
   setActiveWorkers?(n: number): void;
 }
 
+/** What a reconciler may ask of the box that runs it. */
+export interface BoxHandle {
+  /** Enqueues the custom resource with this UID (a child of it changed). */
+  enqueueUid(uid: string): void;
+}
+
+/** A reconciler, optionally holding resources (child watches) to release when replaced or stopped. */
+export type BoxReconciler = Reconciler & { close?(): Promise<void> };
+
 export interface OperatorBoxDeps {
   readonly client: ApiClient;
   readonly logger: Logger;
   /** Builds the reconciler for a config; called at start and on every swap. */
-  readonly reconcilerFor: (config: BoxConfig) => Reconciler;
+  readonly reconcilerFor: (config: BoxConfig, handle: BoxHandle) => BoxReconciler;
   /** Told when the box's phase may have changed (synced, degraded, recovered). */
   readonly onChange?: (id: string) => void;
   readonly metrics?: BoxMetrics;
@@ -114,9 +123,16 @@ function namespaceFilter(box: Box): (namespace: string | undefined) => boolean {
   return () => true;
 }
 
+const UID_INDEX = 'uid';
+
 export function startOperatorBox(initial: BoxConfig, deps: OperatorBoxDeps): OperatorBox {
   let config = initial;
-  let reconciler = deps.reconcilerFor(config);
+  const handle: BoxHandle = {
+    enqueueUid(uid) {
+      for (const obj of reflector.cache.byIndex(UID_INDEX, uid)) enqueue(obj);
+    },
+  };
+  let reconciler = deps.reconcilerFor(config, handle);
   let inNamespace = namespaceFilter(config.box);
   let limiter = rateLimiterFor(config.box);
   const health = createHealth(config.box.operatorBox?.reconcile?.queue?.failureThreshold ?? DEFAULTS.failureThreshold);
@@ -146,6 +162,7 @@ export function startOperatorBox(initial: BoxConfig, deps: OperatorBoxDeps): Ope
     client: deps.client,
     resource: config.resource,
     logger,
+    indexers: { [UID_INDEX]: (o) => (o.metadata.uid ? [o.metadata.uid] : []) },
     handler: {
       onAdd: enqueue,
       onUpdate: (oldObj, newObj) => {
@@ -272,7 +289,11 @@ export function startOperatorBox(initial: BoxConfig, deps: OperatorBoxDeps): Ope
         JSON.stringify(next.box.operatorBox?.reconcile?.queue) !==
         JSON.stringify(config.box.operatorBox?.reconcile?.queue);
       config = next;
-      reconciler = deps.reconcilerFor(next);
+      const previous = reconciler;
+      reconciler = deps.reconcilerFor(next, handle);
+      previous
+        .close?.()
+        .catch((err: unknown) => logger.error('releasing the previous reconciler failed', { err: errorField(err) }));
       inNamespace = namespaceFilter(next.box);
       if (queueChanged) limiter = rateLimiterFor(next.box);
       health.setThreshold(next.box.operatorBox?.reconcile?.queue?.failureThreshold ?? DEFAULTS.failureThreshold);
@@ -308,6 +329,9 @@ export function startOperatorBox(initial: BoxConfig, deps: OperatorBoxDeps): Ope
       await Promise.race([Promise.allSettled([...workers]), grace]);
       clearTimeout(timer);
       stopper.abort();
+      await reconciler
+        .close?.()
+        .catch((err: unknown) => logger.error('releasing the reconciler failed', { err: errorField(err) }));
       logger.info('box stopped');
     },
   };

@@ -2,9 +2,11 @@
 // at once; with it, only while it holds the Lease. SIGTERM/SIGINT drain the boxes, release the
 // lease and exit within the grace period.
 
+import { declarativeBoxes } from '../box/declarative-reconciler.ts';
 import { parseDuration } from '../box/duration.ts';
-import { seenReconciler } from '../box/seen-reconciler.ts';
 import { createApiClient, loadKubeConfig } from '../kube/api-client.ts';
+import { createChildWatches } from '../kube/child-watches.ts';
+import { createDiscovery } from '../kube/discovery.ts';
 import { createEventRecorder } from '../kube/events.ts';
 import { startLeaderElection } from '../kube/leader-election.ts';
 import { createLogger, errorField, type LogLevel } from '../observe/log.ts';
@@ -27,16 +29,19 @@ export async function run(options: RunOptions): Promise<void> {
   const logger = createLogger(options.logLevel);
   const client = createApiClient(loadKubeConfig(options.kubeconfig));
   const events = createEventRecorder({ client, component: 'orkestra', logger });
+  const childWatches = createChildWatches(client, logger);
+  const boxes = declarativeBoxes({ client, discovery: createDiscovery(client), childWatches, events });
   let root: RootController | undefined;
 
   const startRoot = () => {
-    root = startRootController({ client, logger, events, reconcilerFor: () => seenReconciler() });
+    root = startRootController({ client, logger, events, ...boxes });
     logger.info('root controller started', { server: client.server });
   };
   const stopRoot = async () => {
     const r = root;
     root = undefined;
     await r?.stop();
+    await childWatches.stopAll();
   };
 
   const elector = options.leaderElect

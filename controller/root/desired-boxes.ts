@@ -37,6 +37,8 @@ export interface PlanInput {
   readonly crd: (group: string, kind: string) => CrdInfo | undefined;
   /** Observed phase of boxes that run now, for dependsOn. */
   readonly runningPhase: (id: BoxId) => BoxPhase | undefined;
+  /** Further checks (e.g. compiling templates); returns the problem, naming the field path. */
+  readonly check?: (boxName: string, box: Box) => string | undefined;
 }
 
 /** Katalogs in claim order: older first, then by name, so the first claimant of a kind keeps it. */
@@ -83,6 +85,11 @@ export function planBoxes(input: PlanInput): PlannedBox[] {
       const problems = checkBox(name, box);
       if (problems.length > 0) {
         decide('Failed', problems.map((p) => `${p.path}: ${p.message}`).join('; '));
+        continue;
+      }
+      const compileProblem = input.check?.(name, box);
+      if (compileProblem) {
+        decide('Failed', compileProblem);
         continue;
       }
       const cycle = inCycle.get(name);

@@ -2,9 +2,16 @@
 // swaps in place or stops them; then writes each Katalog's status. All decisions go through one
 // de-duplicating queue key, so bursts of events collapse into one pass and passes never overlap.
 import { isDeepStrictEqual } from 'node:util';
+import type { Box } from '../../api-types/box.ts';
 import type { Katalog } from '../../api-types/katalog.ts';
-import { type BoxConfig, type BoxMetrics, type OperatorBox, startOperatorBox } from '../box/operator-box.ts';
-import type { Reconciler } from '../box/reconciler.ts';
+import {
+  type BoxConfig,
+  type BoxHandle,
+  type BoxMetrics,
+  type BoxReconciler,
+  type OperatorBox,
+  startOperatorBox,
+} from '../box/operator-box.ts';
 import { type ApiClient, isNotFound, resourcePath } from '../kube/api-client.ts';
 import type { KubeObject, ResourceRef } from '../kube/object.ts';
 import { type Reflector, startReflector } from '../kube/reflector.ts';
@@ -38,7 +45,9 @@ export interface RootControllerDeps {
   readonly client: ApiClient;
   readonly logger: Logger;
   readonly events?: EventSink;
-  readonly reconcilerFor: (config: BoxConfig) => Reconciler;
+  readonly reconcilerFor: (config: BoxConfig, handle: BoxHandle) => BoxReconciler;
+  /** Checks a box beyond the schema (e.g. that its templates compile); a message makes it Failed. */
+  readonly checkBox?: (boxName: string, box: Box) => string | undefined;
   readonly boxMetrics?: (id: string) => BoxMetrics;
   /** How often box runtime figures (managed, queueDepth) are refreshed into Katalog status. */
   readonly statusRefreshMs?: number;
@@ -124,6 +133,7 @@ export function startRootController(deps: RootControllerDeps): RootController {
       katalogs: [...byName.values()],
       crd: indexCrds(crds.cache.list()),
       runningPhase: (id) => running.get(id)?.status().phase,
+      check: deps.checkBox,
     });
     const wanted = new Map(plan.filter((p) => p.action === 'Run').map((p) => [p.id, p]));
 

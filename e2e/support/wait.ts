@@ -7,13 +7,13 @@ export async function eventually<T>(
   check: () => Promise<T | undefined | false> | T | undefined | false,
   timeoutMs = 10_000,
   intervalMs = 50,
-): Promise<T> {
+): Promise<Exclude<T, false | undefined>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
     try {
       const value = await check();
-      if (value !== undefined && value !== false) return value;
+      if (value !== undefined && value !== false) return value as Exclude<T, false | undefined>;
       last = undefined;
     } catch (err) {
       last = err;

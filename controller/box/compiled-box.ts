@@ -1,0 +1,230 @@
+// A box's templates, conditions and rules, compiled once per Katalog generation. Reconciles only
+// evaluate what is here; nothing is parsed per custom resource. Compile errors name the field
+// path in the Katalog, and the root controller reports them as the box's Failed message.
+import type { Box } from '../../api-types/box.ts';
+import type { ChildKindKey } from '../../api-types/children.ts';
+import type { Condition } from '../../api-types/condition.ts';
+import { type CompiledCondition, compileCondition, compileGate } from '../render/condition/index.ts';
+import { type CompiledValue, compileValue } from '../render/template/index.ts';
+import { parseDuration } from './duration.ts';
+
+/** apiVersion and kind of each shorthand key. */
+export const SHORTHAND_KINDS: Readonly<Record<Exclude<ChildKindKey, 'custom'>, { apiVersion: string; kind: string }>> =
+  {
+    deployments: { apiVersion: 'apps/v1', kind: 'Deployment' },
+    statefulSets: { apiVersion: 'apps/v1', kind: 'StatefulSet' },
+    jobs: { apiVersion: 'batch/v1', kind: 'Job' },
+    cronJobs: { apiVersion: 'batch/v1', kind: 'CronJob' },
+    services: { apiVersion: 'v1', kind: 'Service' },
+    ingresses: { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' },
+    configMaps: { apiVersion: 'v1', kind: 'ConfigMap' },
+    secrets: { apiVersion: 'v1', kind: 'Secret' },
+    serviceAccounts: { apiVersion: 'v1', kind: 'ServiceAccount' },
+    persistentVolumeClaims: { apiVersion: 'v1', kind: 'PersistentVolumeClaim' },
+    hpa: { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler' },
+    pdb: { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget' },
+    networkPolicies: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
+    roles: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role' },
+    roleBindings: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding' },
+  };
+
+export interface ChildKind {
+  readonly apiVersion: string;
+  readonly kind: string;
+}
+
+interface Expansion {
+  readonly gate: CompiledCondition;
+  readonly forEach: { readonly field: string; readonly as: string } | undefined;
+}
+
+export interface ChildTemplate extends Expansion, ChildKind {
+  readonly where: string;
+  readonly set: 'onCreate' | 'onReconcile';
+  readonly kindKey: ChildKindKey;
+  readonly reconcile: boolean;
+  /** The entry without when/or/forEach/reconcile: rendered, it is a shorthand entry or a raw manifest. */
+  readonly body: CompiledValue;
+}
+
+export interface DeleteTarget extends Expansion, ChildKind {
+  readonly where: string;
+  readonly name: CompiledValue;
+  readonly namespace: CompiledValue | undefined;
+}
+
+export interface CompiledBox {
+  readonly children: readonly ChildTemplate[];
+  readonly childKinds: readonly ChildKind[];
+  readonly onDelete: {
+    readonly ordered: boolean;
+    readonly timeoutMs: number;
+    readonly groups: readonly { readonly name: string; readonly targets: readonly DeleteTarget[] }[];
+  };
+  readonly validation: readonly {
+    readonly where: string;
+    /** The rule's field, for field rules; undefined for CEL rules. */
+    readonly field: string | undefined;
+    /** exists/notExists rules judge presence itself, so they apply to a missing field. */
+    readonly requiresPresence: boolean;
+    readonly condition: CompiledCondition;
+    readonly message: string;
+    readonly action: 'deny' | 'warn';
+  }[];
+  readonly mutation: readonly {
+    readonly where: string;
+    readonly field: string;
+    readonly gate: CompiledCondition;
+    readonly mode: 'default' | 'value';
+    readonly value: CompiledValue;
+  }[];
+  readonly statusFields: readonly {
+    readonly where: string;
+    readonly path: string;
+    readonly value: CompiledValue;
+    readonly gate: CompiledCondition;
+  }[];
+  readonly conditionsEnabled: boolean;
+  readonly eventsEnabled: boolean;
+}
+
+type Entry = Record<string, unknown> & {
+  when?: Condition[];
+  or?: Condition[];
+  forEach?: { field: string; as?: string };
+  reconcile?: boolean;
+};
+
+function expansion(entry: Entry, where: string): Expansion {
+  return {
+    gate: compileGate({ when: entry.when, or: entry.or }, where),
+    forEach: entry.forEach ? { field: entry.forEach.field, as: entry.forEach.as ?? 'item' } : undefined,
+  };
+}
+
+function kindOf(key: ChildKindKey, entry: Entry, where: string): ChildKind {
+  if (key !== 'custom') return SHORTHAND_KINDS[key];
+  const { apiVersion, kind } = entry as { apiVersion?: unknown; kind?: unknown };
+  if (typeof apiVersion !== 'string' || typeof kind !== 'string' || apiVersion.includes('{{') || kind.includes('{{')) {
+    throw new Error(
+      `${where}: custom entries need a literal apiVersion and kind (they decide which watch serves the child)`,
+    );
+  }
+  return { apiVersion, kind };
+}
+
+export function compileBox(boxName: string, box: Box): CompiledBox {
+  const base = `spec.crds.${boxName}`;
+  const reconcile = box.operatorBox?.reconcile;
+  const children: ChildTemplate[] = [];
+  for (const set of ['onCreate', 'onReconcile'] as const) {
+    const childSet = (reconcile?.[set] ?? {}) as Record<string, Entry[] | undefined>;
+    for (const [key, entries] of Object.entries(childSet)) {
+      (entries ?? []).forEach((entry, i) => {
+        const where = `${base}.operatorBox.reconcile.${set}.${key}[${i}]`;
+        const { when: _w, or: _o, forEach: _f, reconcile: rec, ...body } = entry;
+        children.push({
+          where,
+          set,
+          kindKey: key as ChildKindKey,
+          ...kindOf(key as ChildKindKey, entry, where),
+          ...expansion(entry, where),
+          reconcile: rec === true,
+          body: compileValue(body, where),
+        });
+      });
+    }
+  }
+
+  const groups = (reconcile?.onDelete?.groups ?? []).map((group, g) => {
+    const targets: DeleteTarget[] = [];
+    for (const [key, entries] of Object.entries(group)) {
+      if (key === 'name' || !Array.isArray(entries)) continue;
+      (entries as Entry[]).forEach((entry, i) => {
+        const where = `${base}.operatorBox.reconcile.onDelete.groups[${g}].${key}[${i}]`;
+        const meta = (key === 'custom' ? entry.metadata : entry) as { name?: unknown; namespace?: unknown };
+        targets.push({
+          where,
+          ...kindOf(key as ChildKindKey, entry, where),
+          ...expansion(entry, where),
+          name: compileValue(meta.name, `${where}.name`),
+          namespace: meta.namespace === undefined ? undefined : compileValue(meta.namespace, `${where}.namespace`),
+        });
+      });
+    }
+    return { name: group.name, targets };
+  });
+
+  const kinds = new Map<string, ChildKind>();
+  for (const c of children) kinds.set(`${c.apiVersion}/${c.kind}`, { apiVersion: c.apiVersion, kind: c.kind });
+
+  return {
+    children,
+    childKinds: [...kinds.values()],
+    onDelete: {
+      ordered: reconcile?.onDelete?.ordered ?? false,
+      timeoutMs: parseDuration(reconcile?.onDelete?.timeout ?? '5m'),
+      groups,
+    },
+    validation: (box.admission?.validation?.rules ?? []).map((rule, i) => {
+      const where = `${base}.admission.validation.rules[${i}]`;
+      const { message, action, ...condition } = rule;
+      const presence = ['exists', 'notExists'];
+      return {
+        where,
+        field: rule.field,
+        requiresPresence: presence.includes(rule.operator ?? '') || presence.some((op) => op in rule),
+        condition: compileCondition(condition as Condition, where),
+        message,
+        action: action ?? 'deny',
+      };
+    }),
+    mutation: (box.admission?.mutation?.rules ?? []).map((rule, i) => {
+      const where = `${base}.admission.mutation.rules[${i}]`;
+      const mode = rule.value !== undefined ? 'value' : 'default';
+      return {
+        where,
+        field: rule.field,
+        gate: compileGate({ when: rule.when, or: rule.or }, where),
+        mode,
+        value: compileValue(mode === 'value' ? rule.value : rule.default, `${where}.${mode}`),
+      };
+    }),
+    statusFields: (box.operatorBox?.emit?.status?.fields ?? []).map((field, i) => {
+      const where = `${base}.operatorBox.emit.status.fields[${i}]`;
+      return {
+        where,
+        path: field.path,
+        value: compileValue(field.value, `${where}.value`),
+        gate: compileGate({ when: field.when, or: field.or }, where),
+      };
+    }),
+    conditionsEnabled: box.operatorBox?.emit?.status?.conditions ?? true,
+    eventsEnabled: box.operatorBox?.emit?.events ?? true,
+  };
+}
+
+const compiledCache = new WeakMap<Box, Map<string, CompiledBox | Error>>();
+
+/**
+ * compileBox, memoised per box object: the Katalog cache hands out the same object until the
+ * Katalog changes, so each generation is compiled once however often the root plans.
+ */
+export function compileBoxCached(boxName: string, box: Box): CompiledBox {
+  let byName = compiledCache.get(box);
+  if (!byName) {
+    byName = new Map();
+    compiledCache.set(box, byName);
+  }
+  let result = byName.get(boxName);
+  if (!result) {
+    try {
+      result = compileBox(boxName, box);
+    } catch (err) {
+      result = err instanceof Error ? err : new Error(String(err));
+    }
+    byName.set(boxName, result);
+  }
+  if (result instanceof Error) throw result;
+  return result;
+}

@@ -1,0 +1,412 @@
+// The operator box's reconcile for one custom resource (DESIGN.md §2, "Reconcile pipeline"):
+// cache read → deletion path if terminating → ensure finalizers → mutation → validation →
+// render → server-side apply (skipped when the live child already matches) → prune →
+// observe children (from the shared child watches) → status (only when it changed) → Events.
+import { isDeepStrictEqual } from 'node:util';
+import type { Box } from '../../api-types/box.ts';
+import { type ApiClient, ApiError, isConflict, isNotFound, resourcePath } from '../kube/api-client.ts';
+import { applyObject, carriesAll } from '../kube/apply.ts';
+import { type ChildWatch, type ChildWatches, OWNER_INDEX } from '../kube/child-watches.ts';
+import type { Discovery } from '../kube/discovery.ts';
+import type { KubeObject, ResourceRef } from '../kube/object.ts';
+import { errorField } from '../observe/log.ts';
+import { readPath } from '../render/condition/index.ts';
+import { renderKind, type ShorthandKind } from '../render/kinds/index.ts';
+import type { TemplateData } from '../render/template/index.ts';
+import { applyMutations, validate } from './admission-rules.ts';
+import { childHealth } from './child-health.ts';
+import { type ChildKind, type ChildTemplate, type CompiledBox, compileBoxCached } from './compiled-box.ts';
+import { type ChildSummary, crStatus, type Outcome, type Problem } from './cr-status.ts';
+import { deleteCustomResource } from './deletion.ts';
+import type { BoxConfig, BoxHandle } from './operator-box.ts';
+import { FINALIZER, isOwnedBy, type Owner, stampOwnership } from './ownership.ts';
+import type { ReconcileContext, Reconciler } from './reconciler.ts';
+
+export interface EventRecorderLike {
+  event(object: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void;
+}
+
+/** Counts of what applies did, for metrics (`orkestra_apply_total{result}`) and tests. */
+export type ApplyCounter = (result: 'created' | 'updated' | 'skipped' | 'conflict' | 'error' | 'pruned') => void;
+
+export interface DeclarativeDeps {
+  readonly client: ApiClient;
+  readonly discovery: Discovery;
+  readonly childWatches: ChildWatches;
+  readonly events?: EventRecorderLike;
+  readonly countApply?: ApplyCounter;
+  /** Enqueues the parent with this UID in the owning box; children call it on every change. */
+  readonly enqueueOwner: (uid: string) => void;
+}
+
+export interface DeclarativeReconciler extends Reconciler {
+  /** Releases the box's child watches. */
+  close(): Promise<void>;
+}
+
+interface DesiredChild {
+  readonly template: ChildTemplate;
+  readonly resource: ResourceRef;
+  readonly object: KubeObject;
+}
+
+/** A reconcile that cannot go on: reported in status (and as an Event), children untouched. */
+class Halt extends Error {
+  readonly problem: Problem;
+  constructor(problem: Problem) {
+    super(problem.message);
+    this.problem = problem;
+  }
+}
+
+function childRef(o: KubeObject): string {
+  return `${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+}
+
+export function declarativeReconciler(
+  config: BoxConfig,
+  compiled: CompiledBox,
+  deps: DeclarativeDeps,
+): DeclarativeReconciler {
+  const { client, discovery } = deps;
+  const deletions = new Map<string, { group: number; since: number }>();
+  const finalizers = [FINALIZER, ...config.katalogFinalizers, ...(config.box.operatorBox?.runtime?.finalizers ?? [])];
+
+  // `children.<key>` in templates: the shorthand key, or the plural for custom kinds.
+  const templateKeys = new Map<string, Set<string>>();
+  for (const t of compiled.children) {
+    const k = `${t.apiVersion}/${t.kind}`;
+    templateKeys.set(k, (templateKeys.get(k) ?? new Set()).add(t.kindKey));
+  }
+
+  // Child watches are acquired once, on the first reconcile, for every kind the templates render.
+  let watches: Promise<Map<string, { kind: ChildKind; resource: ResourceRef; watch: ChildWatch }>> | undefined;
+  const listener = (child: KubeObject) => {
+    const labels = child.metadata.labels ?? {};
+    if (labels['orkestra.orkspace.io/box'] !== config.name || labels['orkestra.orkspace.io/katalog'] !== config.katalog)
+      return;
+    const uid = labels['orkestra.orkspace.io/owner-uid'];
+    if (uid) deps.enqueueOwner(uid);
+  };
+  function childWatches() {
+    watches ??= (async () => {
+      const out = new Map<string, { kind: ChildKind; resource: ResourceRef; watch: ChildWatch }>();
+      for (const kind of compiled.childKinds) {
+        const resource = await discovery.resolve(kind.apiVersion, kind.kind);
+        if (!resource) continue; // reported per child when rendering
+        out.set(`${kind.apiVersion}/${kind.kind}`, {
+          kind,
+          resource,
+          watch: await deps.childWatches.acquire(resource, listener),
+        });
+      }
+      return out;
+    })();
+    watches.catch(() => {
+      watches = undefined;
+    });
+    return watches;
+  }
+
+  /** Children of this CR in the shared caches: `children.<kind key>` for templates and CEL. */
+  function observed(owner: Owner, w: Awaited<ReturnType<typeof childWatches>>) {
+    const byKey: Record<string, KubeObject[]> = {};
+    const all: KubeObject[] = [];
+    for (const { resource, watch } of w.values()) {
+      const mine = watch.cache.byIndex(OWNER_INDEX, owner.object.metadata.uid ?? '').filter((c) => isOwnedBy(c, owner));
+      all.push(...mine);
+      for (const key of templateKeys.get(
+        `${resource.group ? `${resource.group}/` : ''}${resource.version}/${resource.kind}`,
+      ) ?? []) {
+        byKey[key === 'custom' ? resource.plural : key] = mine;
+      }
+    }
+    return { byKey, all };
+  }
+
+  function render(
+    owner: Owner,
+    cr: KubeObject,
+    base: TemplateData,
+    w: Awaited<ReturnType<typeof childWatches>>,
+    children: Record<string, KubeObject[]>,
+  ): DesiredChild[] {
+    const desired: DesiredChild[] = [];
+    const seen = new Map<string, string>();
+    for (const t of compiled.children) {
+      if (!t.gate({ self: cr, children })) continue;
+      const entry = w.get(`${t.apiVersion}/${t.kind}`);
+      if (!entry) {
+        throw new Halt({
+          reason: 'KindNotServed',
+          message: `${t.where}: the API server does not serve ${t.apiVersion} ${t.kind}`,
+          stalled: false,
+        });
+      }
+      let items: unknown[] = [undefined];
+      if (t.forEach) {
+        const list = readPath(cr, t.forEach.field);
+        items = Array.isArray(list) ? list : [];
+      }
+      items.forEach((item, i) => {
+        const data = t.forEach ? { ...base, item, [t.forEach.as]: item } : base;
+        let object: KubeObject;
+        try {
+          const body = t.body.render(data) as Record<string, unknown>;
+          object =
+            t.kindKey === 'custom'
+              ? (body as KubeObject)
+              : (renderKind(t.kindKey as ShorthandKind, {
+                  ...(body as { name: string }),
+                  namespace: (body.namespace as string | undefined) ?? cr.metadata.namespace ?? '',
+                }) as KubeObject);
+        } catch (err) {
+          const where = t.forEach ? `${t.where} (forEach item ${i})` : t.where;
+          const message = errorField(err);
+          throw new Halt({
+            reason: 'RenderFailed',
+            message: message.startsWith('spec.crds.') ? message : `${where}: ${message}`,
+            stalled: true,
+          });
+        }
+        const stamped = stampOwnership(object, owner, entry.resource.namespaced);
+        const ref = childRef(stamped);
+        const previous = seen.get(ref);
+        if (previous) {
+          throw new Halt({
+            reason: 'RenderFailed',
+            message: `${t.where} renders ${stamped.kind} ${stamped.metadata.name}, as does ${previous}`,
+            stalled: true,
+          });
+        }
+        seen.set(ref, t.where);
+        desired.push({ template: t, resource: entry.resource, object: stamped });
+      });
+    }
+    return desired;
+  }
+
+  async function ensureFinalizers(cr: KubeObject, resource: ResourceRef): Promise<KubeObject> {
+    const current = cr.metadata.finalizers ?? [];
+    const missing = finalizers.filter((f) => !current.includes(f));
+    if (missing.length === 0) return cr;
+    // resourceVersion makes this a compare-and-swap: a concurrent change fails with 409 and retries.
+    return client.request<KubeObject>({
+      method: 'PATCH',
+      path: resourcePath(resource, cr.metadata.namespace, cr.metadata.name),
+      contentType: 'application/merge-patch+json',
+      body: { metadata: { resourceVersion: cr.metadata.resourceVersion, finalizers: [...current, ...missing] } },
+    });
+  }
+
+  async function writeStatus(cr: KubeObject, resource: ResourceRef, status: Record<string, unknown>) {
+    if (!config.hasStatusSubresource) return; // without the subresource a status write would bump generation forever
+    const live = (cr.status ?? {}) as Record<string, unknown>;
+    // Only the fields Orkestra owns are compared; other writers' status fields are theirs.
+    if (Object.keys(status).every((k) => isDeepStrictEqual(status[k], live[k]))) return;
+    await applyObject(
+      client,
+      resource,
+      {
+        apiVersion: cr.apiVersion,
+        kind: cr.kind,
+        metadata: { name: cr.metadata.name, namespace: cr.metadata.namespace },
+        status,
+      },
+      { force: true, subresource: 'status' },
+    );
+  }
+
+  const reconcile = async (ctx: ReconcileContext) => {
+    const cached = ctx.object;
+    if (!cached) return undefined; // gone: owner-referenced children go with it; the rest went in the deletion path
+    const resource = ctx.resource;
+    const w = await childWatches();
+    const owner: Owner = { katalog: config.katalog, box: config.name, object: cached };
+    const emit = (type: 'Normal' | 'Warning', reason: string, message: string) => {
+      if (compiled.eventsEnabled) deps.events?.event(cached, type, reason, message);
+    };
+
+    if (cached.metadata.deletionTimestamp) {
+      const { all } = observed(owner, w);
+      return deleteCustomResource({
+        client,
+        discovery,
+        compiled,
+        owner,
+        children: all,
+        emit,
+        resource,
+        progress: deletions,
+        writeStatus: (s) => writeStatus(cached, resource, s),
+      });
+    }
+
+    const cr = await ensureFinalizers(cached, resource);
+    const { byKey: children, all: existing } = observed({ ...owner, object: cr }, w);
+    const dataOf = (obj: KubeObject): TemplateData => ({
+      metadata: obj.metadata,
+      spec: obj.spec ?? {},
+      status: obj.status ?? {},
+      children,
+    });
+    const outcome: {
+      problem?: Problem;
+      warnings: string[];
+      summaries: ChildSummary[];
+      fields: { path: string; value: unknown }[];
+    } = {
+      warnings: [],
+      summaries: [],
+      fields: [],
+    };
+    const liveByRef = new Map(existing.map((c) => [childRef(c), c]));
+
+    try {
+      const mutated = applyMutations(compiled, cr as KubeObject & Record<string, unknown>, dataOf);
+      const verdict = validate(compiled, mutated);
+      outcome.warnings.push(...verdict.warnings);
+      if (verdict.denied.length > 0) {
+        throw new Halt({ reason: 'ValidationFailed', message: verdict.denied.join('; '), stalled: true });
+      }
+      const desired = render({ ...owner, object: cr }, mutated, dataOf(mutated), w, children);
+
+      let firstError: unknown;
+      for (const d of desired) {
+        const live = liveByRef.get(childRef(d.object));
+        const what = `${d.object.kind} ${d.object.metadata.name}`;
+        try {
+          if (live && d.template.set === 'onCreate' && !d.template.reconcile) {
+            deps.countApply?.('skipped');
+          } else if (live && carriesAll(d.object, live)) {
+            deps.countApply?.('skipped');
+          } else {
+            const applied = await applyObject(client, d.resource, d.object, {
+              force: d.template.reconcile,
+              signal: ctx.signal,
+            });
+            liveByRef.set(childRef(d.object), applied);
+            deps.countApply?.(live ? 'updated' : 'created');
+            emit('Normal', live ? 'ChildUpdated' : 'ChildCreated', `${live ? 'updated' : 'created'} ${what}`);
+          }
+          const current = liveByRef.get(childRef(d.object));
+          const health = current ? childHealth(current) : { ready: false, reason: 'not created yet' };
+          outcome.summaries.push({
+            apiVersion: d.object.apiVersion,
+            kind: d.object.kind,
+            name: d.object.metadata.name,
+            ...(d.object.metadata.namespace && d.object.metadata.namespace !== cr.metadata.namespace
+              ? { namespace: d.object.metadata.namespace }
+              : {}),
+            state: health.ready ? 'Ready' : 'NotReady',
+            ...(health.reason ? { reason: health.reason } : {}),
+          });
+        } catch (err) {
+          const conflict = isConflict(err);
+          deps.countApply?.(conflict ? 'conflict' : 'error');
+          const reason = conflict
+            ? `conflict: ${errorField(err)} (set reconcile: true to take ownership)`
+            : errorField(err);
+          outcome.summaries.push({
+            apiVersion: d.object.apiVersion,
+            kind: d.object.kind,
+            name: d.object.metadata.name,
+            state: 'Error',
+            reason,
+          });
+          emit('Warning', conflict ? 'ApplyConflict' : 'ApplyFailed', `${what}: ${reason}`);
+          firstError ??= err;
+        }
+      }
+
+      // Prune: children this CR owns that no template wants any more.
+      const wanted = new Set(desired.map((d) => childRef(d.object)));
+      for (const child of existing) {
+        if (wanted.has(childRef(child))) continue;
+        const entry = w.get(`${child.apiVersion}/${child.kind}`);
+        if (!entry) continue;
+        try {
+          await client.request({
+            method: 'DELETE',
+            path: resourcePath(entry.resource, child.metadata.namespace, child.metadata.name),
+            body: {
+              kind: 'DeleteOptions',
+              apiVersion: 'v1',
+              propagationPolicy: 'Background',
+              preconditions: { uid: child.metadata.uid },
+            },
+          });
+          deps.countApply?.('pruned');
+          emit('Normal', 'ChildPruned', `pruned ${child.kind} ${child.metadata.name}`);
+        } catch (err) {
+          if (!isNotFound(err)) firstError ??= err;
+        }
+      }
+
+      for (const field of compiled.statusFields) {
+        if (!field.gate({ self: mutated, children })) continue;
+        try {
+          outcome.fields.push({ path: field.path, value: field.value.render(dataOf(mutated)) });
+        } catch (err) {
+          throw new Halt({ reason: 'RenderFailed', message: errorField(err), stalled: true });
+        }
+      }
+      if (firstError) {
+        outcome.problem = {
+          reason: isConflict(firstError) ? 'ApplyConflict' : 'ApplyFailed',
+          message: errorField(firstError),
+          stalled: isConflict(firstError) || (firstError instanceof ApiError && firstError.status === 422),
+        };
+      }
+    } catch (err) {
+      if (!(err instanceof Halt)) throw err;
+      outcome.problem = err.problem;
+      emit('Warning', err.problem.reason, err.problem.message);
+    }
+
+    const result: Outcome = {
+      generation: cr.metadata.generation,
+      problem: outcome.problem,
+      warnings: outcome.warnings,
+      children: outcome.summaries,
+      fields: outcome.fields,
+    };
+    await writeStatus(
+      cr,
+      resource,
+      crStatus(result, cr.status as Record<string, unknown> | undefined, new Date(), compiled.conditionsEnabled),
+    );
+    // Transient apply failures retry with backoff; stalled problems wait for a change.
+    if (outcome.problem && !outcome.problem.stalled) throw new Error(outcome.problem.message);
+    return undefined;
+  };
+
+  return Object.assign(reconcile, {
+    async close() {
+      const w = watches;
+      watches = undefined;
+      if (!w) return;
+      const held = await w.catch(() => undefined);
+      await Promise.all([...(held?.values() ?? [])].map((e) => e.watch.release()));
+    },
+  });
+}
+
+/** The two hooks the root controller needs to run declarative boxes. */
+export function declarativeBoxes(deps: Omit<DeclarativeDeps, 'enqueueOwner'>) {
+  return {
+    reconcilerFor: (config: BoxConfig, handle: BoxHandle): DeclarativeReconciler =>
+      declarativeReconciler(config, compileBoxCached(config.name, config.box), {
+        ...deps,
+        enqueueOwner: handle.enqueueUid,
+      }),
+    checkBox: (boxName: string, box: Box): string | undefined => {
+      try {
+        compileBoxCached(boxName, box);
+        return undefined;
+      } catch (err) {
+        return errorField(err);
+      }
+    },
+  };
+}

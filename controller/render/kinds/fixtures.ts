@@ -1,0 +1,163 @@
+// Entries used by the tests: one representative entry per kind (rendered to golden/<kind>.json) and one with
+// only the required fields. Values are written the way templates render them: numbers often as strings.
+
+import type { RenderedEntry, ShorthandKind } from './model.ts';
+
+export const REPRESENTATIVE: Readonly<Record<ShorthandKind, RenderedEntry>> = {
+  deployments: {
+    name: 'web',
+    namespace: 'team-a',
+    labels: { 'app.kubernetes.io/name': 'web', tier: 'frontend' },
+    annotations: { 'example.com/owner': 'team-a' },
+    image: 'nginx:1.27',
+    replicas: '3',
+    port: '8080',
+    command: ['nginx'],
+    args: ['-g', 'daemon off;'],
+    env: [
+      { name: 'LOG_LEVEL', value: 'info' },
+      { name: 'WORKERS', value: 4 },
+    ],
+    resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
+    serviceAccountName: 'web',
+  },
+  statefulSets: {
+    name: 'db',
+    namespace: 'team-a',
+    labels: { 'app.kubernetes.io/name': 'db' },
+    image: 'postgres:16',
+    containerName: 'postgres',
+    replicas: 1,
+    serviceName: 'db-headless',
+    port: 5432,
+    env: [{ name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' }],
+    resources: { requests: { cpu: '250m', memory: '512Mi' } },
+  },
+  jobs: {
+    name: 'migrate',
+    namespace: 'team-a',
+    image: 'registry.example/app:1.4.2',
+    command: ['/app/migrate'],
+    args: ['--to', 'latest'],
+    backoffLimit: '4',
+    restartPolicy: 'OnFailure',
+    env: [{ name: 'DATABASE_HOST', value: 'db.team-a.svc' }],
+  },
+  cronJobs: {
+    name: 'report',
+    namespace: 'team-a',
+    labels: { 'app.kubernetes.io/name': 'report' },
+    image: 'registry.example/report:2.0.0',
+    schedule: '0 3 * * *',
+    args: ['--since', '24h'],
+    backoffLimit: 1,
+  },
+  services: {
+    name: 'web',
+    namespace: 'team-a',
+    labels: { 'app.kubernetes.io/name': 'web' },
+    port: 80,
+    targetPort: '8080',
+    protocol: 'TCP',
+  },
+  ingresses: {
+    name: 'web',
+    namespace: 'team-a',
+    annotations: { 'nginx.ingress.kubernetes.io/proxy-body-size': '8m' },
+    host: 'web.example.com',
+    path: '/api',
+    serviceName: 'web',
+    servicePort: '80',
+    className: 'nginx',
+    tlsSecretName: 'web-tls',
+  },
+  configMaps: {
+    name: 'web-config',
+    namespace: 'team-a',
+    data: { 'app.properties': 'color=blue\nsize=3\n', replicas: 3, debug: false },
+  },
+  secrets: {
+    name: 'web-credentials',
+    namespace: 'team-a',
+    type: 'kubernetes.io/basic-auth',
+    stringData: { username: 'admin', password: 's3cr3t' },
+  },
+  serviceAccounts: {
+    name: 'web',
+    namespace: 'team-a',
+    labels: { 'app.kubernetes.io/name': 'web' },
+    automountToken: 'false',
+  },
+  persistentVolumeClaims: {
+    name: 'db-data',
+    namespace: 'team-a',
+    storage: '10Gi',
+    accessModes: ['ReadWriteOnce'],
+    storageClassName: 'standard',
+  },
+  hpa: {
+    name: 'web',
+    namespace: 'team-a',
+    targetName: 'web',
+    minReplicas: '2',
+    maxReplicas: '10',
+    cpuUtilization: '75',
+  },
+  pdb: {
+    name: 'web',
+    namespace: 'team-a',
+    minAvailable: '50%',
+    selector: { 'orkestra.orkspace.io/workload': 'web' },
+  },
+  networkPolicies: {
+    name: 'web',
+    namespace: 'team-a',
+    podSelector: { 'orkestra.orkspace.io/workload': 'web' },
+    policyTypes: ['Ingress', 'Egress'],
+    ingress: [
+      { from: [{ podSelector: { matchLabels: { role: 'frontend' } } }], ports: [{ port: '8080', protocol: 'TCP' }] },
+    ],
+    egress: [{ to: [{ namespaceSelector: {} }], ports: [{ port: 53, protocol: 'UDP' }] }],
+  },
+  roles: {
+    name: 'web-reader',
+    namespace: 'team-a',
+    rules: [
+      { resources: ['configmaps', 'secrets'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get'], resourceNames: ['web'] },
+    ],
+  },
+  roleBindings: {
+    name: 'web-reader',
+    namespace: 'team-a',
+    roleRef: { kind: 'Role', name: 'web-reader' },
+    subjects: [
+      { kind: 'ServiceAccount', name: 'web' },
+      { kind: 'Group', name: 'team-a-developers' },
+    ],
+  },
+};
+
+/** Only the fields each kind requires: whatever else shows up in the output, the renderer added. */
+export const MINIMAL: Readonly<Record<ShorthandKind, RenderedEntry>> = {
+  deployments: { name: 'web', namespace: 'team-a', image: 'nginx' },
+  statefulSets: { name: 'db', namespace: 'team-a', image: 'postgres' },
+  jobs: { name: 'migrate', namespace: 'team-a', image: 'busybox' },
+  cronJobs: { name: 'report', namespace: 'team-a', image: 'busybox', schedule: '@hourly' },
+  services: { name: 'web', namespace: 'team-a', port: 80 },
+  ingresses: { name: 'web', namespace: 'team-a', serviceName: 'web', servicePort: 80 },
+  configMaps: { name: 'cfg', namespace: 'team-a' },
+  secrets: { name: 'creds', namespace: 'team-a' },
+  serviceAccounts: { name: 'runner', namespace: 'team-a' },
+  persistentVolumeClaims: { name: 'data', namespace: 'team-a', storage: '1Gi' },
+  hpa: { name: 'web', namespace: 'team-a', targetName: 'web', maxReplicas: 3 },
+  pdb: { name: 'web', namespace: 'team-a', maxUnavailable: 1, selector: { app: 'web' } },
+  networkPolicies: { name: 'deny-all', namespace: 'team-a' },
+  roles: { name: 'reader', namespace: 'team-a', rules: [{ resources: ['pods'], verbs: ['get'] }] },
+  roleBindings: {
+    name: 'reader',
+    namespace: 'team-a',
+    roleRef: { kind: 'ClusterRole', name: 'view' },
+    subjects: [{ kind: 'User', name: 'alice' }],
+  },
+};

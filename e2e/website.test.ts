@@ -305,18 +305,38 @@ describe('Website operator from the example Katalog', () => {
       120_000,
       500,
     );
-    // Settle: the last status writes and the Deployment controller's updates drain through the watches.
-    const quiet = await eventually(
-      'controller idle',
+    // Converged means the Deployment controller has caught up too: every Deployment's status
+    // reflects its generation and carries an Available condition, so the children's state (and
+    // with it the Websites' status) has stopped moving. Then the controller must fall idle.
+    await eventually(
+      'every Deployment observed by kube-controller-manager',
+      async () => {
+        const list = await get<
+          KubeList<KubeObject & { status?: { observedGeneration?: number; conditions?: { type: string }[] } }>
+        >(`/apis/apps/v1/namespaces/${NS}/deployments`);
+        const steady = list?.items.filter((d) => d.metadata.name.startsWith('steady-')) ?? [];
+        return (
+          steady.length === N &&
+          steady.every(
+            (d) =>
+              d.status?.observedGeneration === d.metadata.generation &&
+              d.status?.conditions?.some((c) => c.type === 'Available'),
+          )
+        );
+      },
+      120_000,
+      500,
+    );
+    await eventually(
+      'controller idle for 5 s',
       async () => {
         const before = writes.length;
-        await new Promise((r) => setTimeout(r, 2_000));
+        await new Promise((r) => setTimeout(r, 5_000));
         return writes.length === before;
       },
-      60_000,
+      120_000,
       0,
     );
-    assert.ok(quiet);
     const start = writes.length;
     const reconcilesBefore = controller.boxes().get('web-platform/website')?.status().reconciles ?? 0;
     await new Promise((r) => setTimeout(r, 60_000)); // the measured window itself, not a wait for a condition

@@ -42,6 +42,8 @@ function startReplica(name: string): Replica {
       '3s',
       '--retry-period',
       `${RETRY_MS}ms`,
+      '--listen',
+      '127.0.0.1:0',
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
@@ -66,6 +68,13 @@ function startReplica(name: string): Replica {
 }
 
 const logged = (r: Replica, msg: string) => r.lines.some((l) => l.msg === msg);
+const baseUrl = (r: Replica) => `http://${r.lines.find((l) => l.msg === 'serving health, metrics and API')?.address}`;
+
+/** The value of one sample in Prometheus text, or undefined when the series is absent. */
+function sample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
 
 let client: ApiClient;
 const replicas: Replica[] = [];
@@ -110,6 +119,36 @@ describe('orkestra run with --leader-elect', () => {
       false,
       'the standby runs no box',
     );
+
+    // Metrics and the health API of the leader, with controller-runtime's names.
+    const id = `${katalog.metadata.name}/widget`;
+    const reconciled = `controller_runtime_reconcile_total{controller="${id}",result="success"}`;
+    const before = sample(await (await fetch(`${baseUrl(leader)}/metrics`)).text(), reconciled) ?? 0;
+    for (const name of ['w1', 'w2', 'w3']) {
+      await client.request({
+        method: 'POST',
+        path: `/apis/${GROUP}/v1/namespaces/default/widgets`,
+        body: { apiVersion: `${GROUP}/v1`, kind: 'Widget', metadata: { name }, spec: {} },
+      });
+    }
+    const metrics = await eventually('reconcile_total to grow by 3', async () => {
+      const text = await (await fetch(`${baseUrl(leader)}/metrics`)).text();
+      return (sample(text, reconciled) ?? 0) >= before + 3 ? text : undefined;
+    });
+    assert.notEqual(sample(metrics, `workqueue_depth{name="${id}",controller="${id}",priority=""}`), undefined);
+    assert.match(metrics, /^orkestra_boxes\{phase="Running"\} [1-9]/m);
+    assert.match(metrics, /^orkestra_watch_count [1-9]/m);
+    const health = await eventually('box health', async () => {
+      const r = await fetch(`${baseUrl(leader)}/api/katalogs/${katalog.metadata.name}/boxes/widget/health`);
+      const body = (await r.json()) as { phase?: string; managed?: number };
+      return r.status === 200 && body.managed === 3 ? body : undefined;
+    });
+    assert.equal(health.phase, 'Running');
+    const missing = await fetch(`${baseUrl(leader)}/api/katalogs/nope/boxes/widget/health`);
+    assert.equal(missing.status, 404);
+    assert.ok(((await missing.json()) as { error?: string }).error);
+    assert.equal((await fetch(`${baseUrl(leader)}/readyz`)).status, 200);
+    assert.equal((await fetch(`${baseUrl(standby)}/readyz`)).status, 200, 'a standby that knows its leader is ready');
 
     const killedAt = Date.now();
     leader.child.kill('SIGKILL');

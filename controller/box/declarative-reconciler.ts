@@ -34,7 +34,8 @@ export interface DeclarativeDeps {
   readonly discovery: Discovery;
   readonly childWatches: ChildWatches;
   readonly events?: EventRecorderLike;
-  readonly countApply?: ApplyCounter;
+  /** The apply counter of one box, by box id. */
+  readonly applyCounter?: (boxId: string) => ApplyCounter;
   /** Enqueues the parent with this UID in the owning box; children call it on every change. */
   readonly enqueueOwner: (uid: string) => void;
 }
@@ -70,6 +71,7 @@ export function declarativeReconciler(
 ): DeclarativeReconciler {
   const { client, discovery } = deps;
   const deletions = new Map<string, { group: number; since: number }>();
+  const countApply = deps.applyCounter?.(config.id);
   const finalizers = [FINALIZER, ...config.katalogFinalizers, ...(config.box.operatorBox?.runtime?.finalizers ?? [])];
 
   // `children.<key>` in templates: the shorthand key, or the plural for custom kinds.
@@ -277,16 +279,16 @@ export function declarativeReconciler(
         const what = `${d.object.kind} ${d.object.metadata.name}`;
         try {
           if (live && d.template.set === 'onCreate' && !d.template.reconcile) {
-            deps.countApply?.('skipped');
+            countApply?.('skipped');
           } else if (live && carriesAll(d.object, live)) {
-            deps.countApply?.('skipped');
+            countApply?.('skipped');
           } else {
             const applied = await applyObject(client, d.resource, d.object, {
               force: d.template.reconcile,
               signal: ctx.signal,
             });
             liveByRef.set(childRef(d.object), applied);
-            deps.countApply?.(live ? 'updated' : 'created');
+            countApply?.(live ? 'updated' : 'created');
             emit('Normal', live ? 'ChildUpdated' : 'ChildCreated', `${live ? 'updated' : 'created'} ${what}`);
           }
           const current = liveByRef.get(childRef(d.object));
@@ -303,7 +305,7 @@ export function declarativeReconciler(
           });
         } catch (err) {
           const conflict = isConflict(err);
-          deps.countApply?.(conflict ? 'conflict' : 'error');
+          countApply?.(conflict ? 'conflict' : 'error');
           const reason = conflict
             ? `conflict: ${errorField(err)} (set reconcile: true to take ownership)`
             : errorField(err);
@@ -336,7 +338,7 @@ export function declarativeReconciler(
               preconditions: { uid: child.metadata.uid },
             },
           });
-          deps.countApply?.('pruned');
+          countApply?.('pruned');
           emit('Normal', 'ChildPruned', `pruned ${child.kind} ${child.metadata.name}`);
         } catch (err) {
           if (!isNotFound(err)) firstError ??= err;

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Box } from '../../api-types/box.ts';
 import type { ApiClient } from '../kube/api-client.ts';
 import { type KubeObject, objectKey, type ResourceRef, splitKey } from '../kube/object.ts';
-import type { WorkqueueMetrics } from '../kube/queue-metrics.ts';
+import type { UnfinishedWork, WorkqueueMetrics } from '../kube/queue-metrics.ts';
 import {
   exponentialFailureRateLimiter,
   maxOf,
@@ -78,6 +78,8 @@ export interface OperatorBox {
   /** Replaces the configuration and reconciler without touching the watch; re-enqueues every object. */
   swap(config: BoxConfig): void;
   status(): BoxStatusSnapshot;
+  /** In-flight work, for the workqueue_unfinished_work_seconds and longest-running gauges. */
+  unfinishedWork(): UnfinishedWork;
   /** Stops taking work, lets in-flight reconciles finish (up to `graceMs`), ends the watch. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -306,6 +308,7 @@ export function startOperatorBox(initial: BoxConfig, deps: OperatorBoxDeps): Ope
       for (const obj of reflector.cache.list()) enqueue(obj);
       notifyIfChanged();
     },
+    unfinishedWork: () => queue.unfinishedWork(),
     status: () => ({
       phase: phase(),
       workers: target,

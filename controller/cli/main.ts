@@ -16,6 +16,11 @@ program
   .option('--renew-deadline <d>', 'how long the leader retries renewing before stepping down', '10s')
   .option('--retry-period <d>', 'time between leader election tries', '2s')
   .option('--shutdown-grace <d>', 'longest clean shutdown before exiting anyway', '10s')
+  .option(
+    '--listen <host:port>',
+    'address of /metrics, /healthz, /readyz and /api (port 0: any free port)',
+    '0.0.0.0:8080',
+  )
   .addOption(new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error']).default('info'))
   .action(run);
 

@@ -1,7 +1,7 @@
 // `orkestra run`: the controller process. Without --leader-elect it runs the root controller
-// at once; with it, only while it holds the Lease. SIGTERM/SIGINT drain the boxes, release the
-// lease and exit within the grace period.
-
+// at once; with it, only while it holds the Lease. The health/metrics server runs on every
+// replica. SIGTERM/SIGINT drain the boxes, release the lease and exit within the grace period.
+import { readFileSync } from 'node:fs';
 import { declarativeBoxes } from '../box/declarative-reconciler.ts';
 import { parseDuration } from '../box/duration.ts';
 import { createApiClient, loadKubeConfig } from '../kube/api-client.ts';
@@ -10,7 +10,10 @@ import { createDiscovery } from '../kube/discovery.ts';
 import { createEventRecorder } from '../kube/events.ts';
 import { startLeaderElection } from '../kube/leader-election.ts';
 import { createLogger, errorField, type LogLevel } from '../observe/log.ts';
+import { createMetrics } from '../observe/metrics.ts';
+import { startObserveServer } from '../observe/server.ts';
 import { type RootController, startRootController } from '../root/root-controller.ts';
+import { boxSnapshots, katalogHealth } from './health.ts';
 
 export interface RunOptions {
   readonly kubeconfig?: string;
@@ -23,19 +26,47 @@ export interface RunOptions {
   readonly retryPeriod: string;
   readonly logLevel: LogLevel;
   readonly shutdownGrace: string;
+  /** host:port of the health, metrics and API server; port 0 picks a free one. */
+  readonly listen: string;
 }
+
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 export async function run(options: RunOptions): Promise<void> {
   const logger = createLogger(options.logLevel);
   const client = createApiClient(loadKubeConfig(options.kubeconfig));
   const events = createEventRecorder({ client, component: 'orkestra', logger });
+  const metrics = createMetrics(undefined, { version: VERSION });
   const childWatches = createChildWatches(client, logger);
-  const boxes = declarativeBoxes({ client, discovery: createDiscovery(client), childWatches, events });
+  const boxes = declarativeBoxes({
+    client,
+    discovery: createDiscovery(client),
+    childWatches,
+    events,
+    applyCounter: (id) => metrics.applyCounter(id),
+  });
   let root: RootController | undefined;
+  let rootSynced = false;
 
   const startRoot = () => {
-    root = startRootController({ client, logger, events, ...boxes });
-    logger.info('root controller started', { server: client.server });
+    const r = startRootController({
+      client,
+      logger,
+      events,
+      ...boxes,
+      boxMetrics: (id) => metrics.boxMetrics(id, () => r.boxes().get(id)?.unfinishedWork()),
+      onBoxStopped: (id) => metrics.removeBox(id),
+    });
+    root = r;
+    r.waitForSync().then(
+      () => {
+        rootSynced = true;
+      },
+      () => {},
+    );
+    logger.info('root controller started', { server: client.server, version: VERSION });
   };
   const stopRoot = async () => {
     const r = root;
@@ -43,7 +74,11 @@ export async function run(options: RunOptions): Promise<void> {
     await r?.stop();
     await childWatches.stopAll();
   };
+  metrics.setSnapshotSource(() => boxSnapshots(root?.observed() ?? []));
+  // Root watches (Katalogs, CRDs) + one per running box + the shared child watches.
+  metrics.setWatchCount(() => (root ? 2 + root.boxes().size : 0) + childWatches.count());
 
+  let shuttingDown = false;
   const elector = options.leaderElect
     ? startLeaderElection({
         client,
@@ -66,7 +101,25 @@ export async function run(options: RunOptions): Promise<void> {
     : undefined;
   if (!elector) startRoot();
 
-  let shuttingDown = false;
+  const [host, portText] = options.listen.includes(':')
+    ? options.listen.split(/:(?=[^:]*$)/)
+    : ['0.0.0.0', options.listen];
+  const server = await startObserveServer({
+    host: host || '0.0.0.0',
+    port: Number(portText),
+    logger,
+    metrics,
+    health: {
+      ready: () => {
+        if (root) return rootSynced ? { ready: true } : { ready: false, reason: 'caches not synced yet' };
+        if (elector?.leader()) return { ready: true };
+        return { ready: false, reason: 'no leader known yet' };
+      },
+      katalogs: () => katalogHealth(root?.observed() ?? []),
+    },
+  });
+  logger.info('serving health, metrics and API', { address: `${host || '0.0.0.0'}:${server.port}` });
+
   const graceMs = parseDuration(options.shutdownGrace);
   const shutdown = async (signal: string) => {
     if (shuttingDown) return;
@@ -80,6 +133,7 @@ export async function run(options: RunOptions): Promise<void> {
       await stopRoot();
       await elector?.stop();
       await events.stop();
+      await server.close();
     } catch (err) {
       logger.error('error during shutdown', { err: errorField(err) });
     }

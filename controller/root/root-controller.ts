@@ -49,6 +49,8 @@ export interface RootControllerDeps {
   /** Checks a box beyond the schema (e.g. that its templates compile); a message makes it Failed. */
   readonly checkBox?: (boxName: string, box: Box) => string | undefined;
   readonly boxMetrics?: (id: string) => BoxMetrics;
+  /** Told after a box stopped, e.g. to drop its metric series. */
+  readonly onBoxStopped?: (id: string) => void;
   /** How often box runtime figures (managed, queueDepth) are refreshed into Katalog status. */
   readonly statusRefreshMs?: number;
 }
@@ -121,6 +123,7 @@ export function startRootController(deps: RootControllerDeps): RootController {
       if (!box) continue;
       running.delete(id);
       await box.stop();
+      deps.onBoxStopped?.(id);
       const k = katalogObject(box.config().katalog);
       if (k) deps.events?.event(asKube(k), 'Normal', 'BoxStopped', `box ${box.config().name} stopped: ${reason}`);
       log.info('box stopped', { box: id, reason });

@@ -13,7 +13,7 @@ STATE_DIR := .orkestra
 KUBECONFIG_FILE := $(STATE_DIR)/kubeconfig
 KUBECTL := kubectl --kubeconfig $(KUBECONFIG_FILE)
 
-UNIT_TESTS := 'api-types/**/*.test.ts' 'controller/**/*.test.ts'
+UNIT_TESTS := 'api-types/**/*.test.ts' 'controller/**/*.test.ts' 'bench/**/*.test.ts'
 E2E_TESTS := 'e2e/**/*.test.ts'
 
 .PHONY: help
@@ -58,6 +58,10 @@ test-e2e: deps binaries ## end-to-end tests against one shared local control pla
 
 .PHONY: test
 test: lint typecheck test-unit test-e2e ## every check: lint, types, unit, e2e
+
+.PHONY: bench
+bench: deps binaries ## benchmark against fresh local control planes (prints a table; ~5-10 min)
+	$(NODE) bench/bench.ts $(BENCH_ARGS)
 
 .PHONY: cluster-up
 cluster-up: deps binaries ## start the local control plane in the background; writes .orkestra/kubeconfig

@@ -39,6 +39,7 @@ export async function run(options: RunOptions): Promise<void> {
   const client = createApiClient(loadKubeConfig(options.kubeconfig));
   const events = createEventRecorder({ client, component: 'orkestra', logger });
   const metrics = createMetrics(undefined, { version: VERSION });
+  client.observe((method, _path, status) => metrics.observeRequest(method, status));
   const childWatches = createChildWatches(client, logger);
   const boxes = declarativeBoxes({
     client,

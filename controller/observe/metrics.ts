@@ -68,6 +68,8 @@ export interface OrkestraMetrics {
   setSnapshotSource(fn: () => readonly BoxSnapshot[]): void;
   /** Read at scrape time for orkestra_watch_count. */
   setWatchCount(fn: () => number): void;
+  /** Counts a completed API request into rest_client_requests_total (client-go's name). */
+  observeRequest(method: string, status: number): void;
 }
 
 export function createMetrics(
@@ -245,8 +247,19 @@ export function createMetrics(
     registers,
   }).set({ version: options.version ?? 'unknown' }, 1);
 
+  // client-go's rest_client_requests_total; `host` is left out (one API server per process).
+  const requests = new Counter({
+    name: 'rest_client_requests_total',
+    help: 'Number of HTTP requests to the API server, partitioned by status code and method.',
+    labelNames: ['code', 'method'] as const,
+    registers,
+  });
+
   return {
     registry,
+    observeRequest(method, status) {
+      requests.inc({ code: String(status), method });
+    },
     boxMetrics(id, unfinished) {
       const epoch = epochOf(id);
       const live = () => epochOf(id) === epoch;

@@ -40,6 +40,26 @@ const NS = 'bench';
 
 // ---------- cluster and controller plumbing ----------
 
+// A bench interrupted mid-run still tears down the control plane it started.
+const live = new Set<ControlPlane>();
+async function controlPlane(): Promise<ControlPlane> {
+  const cp = await startControlPlane({ controllerManager: false });
+  live.add(cp);
+  const stop = cp.stop;
+  return {
+    ...cp,
+    async stop() {
+      live.delete(cp);
+      await stop();
+    },
+  };
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void Promise.all([...live].map((cp) => cp.stop())).finally(() => process.exit(130));
+  });
+}
+
 async function installOrkestraCrds(kubeconfig: string) {
   await run('kubectl', ['--kubeconfig', kubeconfig, 'apply', '--server-side', '-f', `${root}crds/`]);
   await run('kubectl', ['--kubeconfig', kubeconfig, 'wait', '--for=condition=Established', '-f', `${root}crds/`]);
@@ -63,9 +83,13 @@ interface Controller {
 }
 
 async function startController(kubeconfig: string): Promise<Controller> {
-  const child: ChildProcess = spawn(`${root}bin/orkestra`, ['run', '--kubeconfig', kubeconfig, '--listen', '127.0.0.1:0'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    `${root}bin/orkestra`,
+    ['run', '--kubeconfig', kubeconfig, '--listen', '127.0.0.1:0'],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let logs = '';
   let exited = false;
   child.stderr?.setEncoding('utf8').on('data', (d: string) => {
@@ -94,7 +118,8 @@ async function startController(kubeconfig: string): Promise<Controller> {
       child.kill('SIGTERM');
       await eventually('controller exit', () => exited, 15_000).catch(() => child.kill('SIGKILL'));
       const errors = logs.split('\n').filter((l) => l.includes('"level":"error"'));
-      if (errors.length > 0) console.error(`controller logged ${errors.length} errors, e.g.:\n${errors.slice(0, 3).join('\n')}`);
+      if (errors.length > 0)
+        console.error(`controller logged ${errors.length} errors, e.g.:\n${errors.slice(0, 3).join('\n')}`);
     },
   };
 }
@@ -116,7 +141,8 @@ function sum(samples: Map<string, number>, prefix: string, filter: (series: stri
   return total;
 }
 
-const writesOf = (m: Map<string, number>) => sum(m, 'rest_client_requests_total{', (k) => !/method="(GET|WATCH)"/.test(k));
+const writesOf = (m: Map<string, number>) =>
+  sum(m, 'rest_client_requests_total{', (k) => !/method="(GET|WATCH)"/.test(k));
 const reconcilesOf = (m: Map<string, number>) => sum(m, 'controller_runtime_reconcile_total{');
 
 async function rssBytes(pid: number): Promise<number> {
@@ -139,9 +165,13 @@ function benchKatalog(name: string, kind: string): KubeObject {
             reconcile: {
               workers: WORKERS,
               onReconcile: {
-                configMaps: [{ name: '{{ .metadata.name }}-config', data: { value: '{{ .spec.value }}' }, reconcile: true }],
+                configMaps: [
+                  { name: '{{ .metadata.name }}-config', data: { value: '{{ .spec.value }}' }, reconcile: true },
+                ],
                 services: [{ name: '{{ .metadata.name }}', port: 80, targetPort: 8080, reconcile: true }],
-                secrets: [{ name: '{{ .metadata.name }}-secret', stringData: { token: '{{ .spec.value }}' }, reconcile: true }],
+                secrets: [
+                  { name: '{{ .metadata.name }}-secret', stringData: { token: '{{ .spec.value }}' }, reconcile: true },
+                ],
               },
             },
           },
@@ -185,12 +215,18 @@ async function setup(cp: ControlPlane, kinds: string[]) {
   const client = createApiClient(loadKubeConfig(cp.kubeconfigPath));
   await installOrkestraCrds(cp.kubeconfigPath);
   for (const kind of kinds) await createCrd(client, testCrd(GROUP, kind));
-  await client.request({ method: 'POST', path: '/api/v1/namespaces', body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } } });
+  await client.request({
+    method: 'POST',
+    path: '/api/v1/namespaces',
+    body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } },
+  });
   return client;
 }
 
 async function readyCount(client: ApiClient, plural: string): Promise<number> {
-  const list = await client.request<KubeList<KubeObject & { status?: { conditions?: { type: string; status: string }[] } }>>({
+  const list = await client.request<
+    KubeList<KubeObject & { status?: { conditions?: { type: string; status: string }[] } }>
+  >({
     method: 'GET',
     path: `/apis/${GROUP}/v1/namespaces/${NS}/${plural}`,
   });
@@ -207,21 +243,32 @@ interface ControllerRun {
 }
 
 async function controllerRun(withExtras: boolean): Promise<ControllerRun> {
-  const cp = await startControlPlane({ controllerManager: false });
+  const cp = await controlPlane();
   try {
     const client = await setup(cp, ['Bapp']);
     const controller = await startController(cp.kubeconfigPath);
     try {
       await apply(client, '/apis/orkestra.orkspace.io/v1alpha1/katalogs/bench', benchKatalog('bench', 'Bapp'));
-      await eventually('box Running', async () => {
-        const k = await client.request<{ status?: { runningBoxes?: number } }>({ method: 'GET', path: '/apis/orkestra.orkspace.io/v1alpha1/katalogs/bench' });
-        return k.status?.runningBoxes === 1;
-      }, 30_000);
+      await eventually(
+        'box Running',
+        async () => {
+          const k = await client.request<{ status?: { runningBoxes?: number } }>({
+            method: 'GET',
+            path: '/apis/orkestra.orkspace.io/v1alpha1/katalogs/bench',
+          });
+          return k.status?.runningBoxes === 1;
+        },
+        30_000,
+      );
       const idle = await scrape(controller.url);
       const idleRss = await rssBytes(controller.pid);
       const started = performance.now();
       await pool(names(), WORKERS, async (name) => {
-        await client.request({ method: 'POST', path: `/apis/${GROUP}/v1/namespaces/${NS}/bapps`, body: crBody('Bapp', name) });
+        await client.request({
+          method: 'POST',
+          path: `/apis/${GROUP}/v1/namespaces/${NS}/bapps`,
+          body: crBody('Bapp', name),
+        });
       });
       await eventually('all Ready', async () => (await readyCount(client, 'bapps')) === N, 600_000, 100);
       const convergeMs = performance.now() - started;
@@ -236,11 +283,16 @@ async function controllerRun(withExtras: boolean): Promise<ControllerRun> {
         heapPer1000: ((heap(metrics) - heap(idle)) / objects) * 1000,
       };
       if (withExtras) {
-        await eventually('controller idle', async () => {
-          const a = writesOf(await scrape(controller.url));
-          await new Promise((r) => setTimeout(r, 2_000));
-          return writesOf(await scrape(controller.url)) === a;
-        }, 60_000, 0);
+        await eventually(
+          'controller idle',
+          async () => {
+            const a = writesOf(await scrape(controller.url));
+            await new Promise((r) => setTimeout(r, 2_000));
+            return writesOf(await scrape(controller.url)) === a;
+          },
+          60_000,
+          0,
+        );
         const before = await scrape(controller.url);
         await new Promise((r) => setTimeout(r, STEADY_S * 1000)); // the measured window
         const after = await scrape(controller.url);
@@ -254,14 +306,19 @@ async function controllerRun(withExtras: boolean): Promise<ControllerRun> {
           const old = await client.request<KubeObject>({ method: 'GET', path });
           const t = performance.now();
           await client.request({ method: 'DELETE', path });
-          await eventually('child recreated', async () => {
-            try {
-              return (await client.request<KubeObject>({ method: 'GET', path })).metadata.uid !== old.metadata.uid;
-            } catch (err) {
-              if (isNotFound(err)) return false;
-              throw err;
-            }
-          }, 10_000, 5);
+          await eventually(
+            'child recreated',
+            async () => {
+              try {
+                return (await client.request<KubeObject>({ method: 'GET', path })).metadata.uid !== old.metadata.uid;
+              } catch (err) {
+                if (isNotFound(err)) return false;
+                throw err;
+              }
+            },
+            10_000,
+            5,
+          );
           result.drift.push(performance.now() - t);
         }
       }
@@ -277,7 +334,7 @@ async function controllerRun(withExtras: boolean): Promise<ControllerRun> {
 
 /** The same creates, server-side applies and status patches, by a plain client, no controller. */
 async function floorRun(): Promise<number> {
-  const cp = await startControlPlane({ controllerManager: false });
+  const cp = await controlPlane();
   try {
     const client = await setup(cp, ['Bapp']);
     const labels = (uid: string) => ({
@@ -288,40 +345,73 @@ async function floorRun(): Promise<number> {
     });
     const started = performance.now();
     await pool(names(), WORKERS, async (name) => {
-      const cr = await client.request<KubeObject>({ method: 'POST', path: `/apis/${GROUP}/v1/namespaces/${NS}/bapps`, body: crBody('Bapp', name) });
+      const cr = await client.request<KubeObject>({
+        method: 'POST',
+        path: `/apis/${GROUP}/v1/namespaces/${NS}/bapps`,
+        body: crBody('Bapp', name),
+      });
       const uid = cr.metadata.uid ?? '';
       const meta = (n: string) => ({
         name: n,
         namespace: NS,
         labels: labels(uid),
-        ownerReferences: [{ apiVersion: `${GROUP}/v1`, kind: 'Bapp', name, uid, controller: true, blockOwnerDeletion: true }],
+        ownerReferences: [
+          { apiVersion: `${GROUP}/v1`, kind: 'Bapp', name, uid, controller: true, blockOwnerDeletion: true },
+        ],
       });
-      await apply(client, `/api/v1/namespaces/${NS}/configmaps/${name}-config`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(`${name}-config`), data: { value: `v-${name}` } });
+      await apply(client, `/api/v1/namespaces/${NS}/configmaps/${name}-config`, {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: meta(`${name}-config`),
+        data: { value: `v-${name}` },
+      });
       await apply(client, `/api/v1/namespaces/${NS}/services/${name}`, {
         apiVersion: 'v1',
         kind: 'Service',
         metadata: meta(name),
         spec: { selector: { 'orkestra.orkspace.io/workload': name }, ports: [{ port: 80, targetPort: 8080 }] },
       });
-      await apply(client, `/api/v1/namespaces/${NS}/secrets/${name}-secret`, { apiVersion: 'v1', kind: 'Secret', metadata: meta(`${name}-secret`), stringData: { token: `v-${name}` } });
+      await apply(client, `/api/v1/namespaces/${NS}/secrets/${name}-secret`, {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: meta(`${name}-secret`),
+        stringData: { token: `v-${name}` },
+      });
       const now = new Date().toISOString();
-      await apply(
-        client,
-        `/apis/${GROUP}/v1/namespaces/${NS}/bapps/${name}/status`,
-        {
-          apiVersion: `${GROUP}/v1`,
-          kind: 'Bapp',
-          metadata: { name, namespace: NS },
-          status: {
-            observedGeneration: 1,
-            conditions: [
-              { type: 'Ready', status: 'True', reason: 'Reconciled', message: '3 children ready', observedGeneration: 1, lastTransitionTime: now },
-              { type: 'Reconciling', status: 'False', reason: 'Reconciled', message: '', observedGeneration: 1, lastTransitionTime: now },
-              { type: 'Stalled', status: 'False', reason: 'NotStalled', message: '', observedGeneration: 1, lastTransitionTime: now },
-            ],
-          },
+      await apply(client, `/apis/${GROUP}/v1/namespaces/${NS}/bapps/${name}/status`, {
+        apiVersion: `${GROUP}/v1`,
+        kind: 'Bapp',
+        metadata: { name, namespace: NS },
+        status: {
+          observedGeneration: 1,
+          conditions: [
+            {
+              type: 'Ready',
+              status: 'True',
+              reason: 'Reconciled',
+              message: '3 children ready',
+              observedGeneration: 1,
+              lastTransitionTime: now,
+            },
+            {
+              type: 'Reconciling',
+              status: 'False',
+              reason: 'Reconciled',
+              message: '',
+              observedGeneration: 1,
+              lastTransitionTime: now,
+            },
+            {
+              type: 'Stalled',
+              status: 'False',
+              reason: 'NotStalled',
+              message: '',
+              observedGeneration: 1,
+              lastTransitionTime: now,
+            },
+          ],
         },
-      );
+      });
     });
     const ms = performance.now() - started;
     client.close();
@@ -332,7 +422,7 @@ async function floorRun(): Promise<number> {
 }
 
 async function latencyRun() {
-  const cp = await startControlPlane({ controllerManager: false });
+  const cp = await controlPlane();
   try {
     const kinds = Array.from({ length: 20 }, (_, i) => `Lat${i}`);
     const client = await setup(cp, kinds);
@@ -340,37 +430,75 @@ async function latencyRun() {
     try {
       const firstChild: number[] = [];
       for (const kind of kinds) {
-        await client.request({ method: 'POST', path: `/apis/${GROUP}/v1/namespaces/${NS}/${kind.toLowerCase()}s`, body: crBody(kind, 'one') });
+        await client.request({
+          method: 'POST',
+          path: `/apis/${GROUP}/v1/namespaces/${NS}/${kind.toLowerCase()}s`,
+          body: crBody(kind, 'one'),
+        });
         const t = performance.now();
-        await apply(client, `/apis/orkestra.orkspace.io/v1alpha1/katalogs/${kind.toLowerCase()}`, benchKatalog(kind.toLowerCase(), kind));
-        await eventually('first child', async () => {
-          try {
-            await client.request({ method: 'GET', path: `/api/v1/namespaces/${NS}/configmaps/one-config` });
-            return true;
-          } catch (err) {
-            if (isNotFound(err)) return false;
-            throw err;
-          }
-        }, 30_000, 5);
+        await apply(
+          client,
+          `/apis/orkestra.orkspace.io/v1alpha1/katalogs/${kind.toLowerCase()}`,
+          benchKatalog(kind.toLowerCase(), kind),
+        );
+        await eventually(
+          'first child',
+          async () => {
+            try {
+              await client.request({ method: 'GET', path: `/api/v1/namespaces/${NS}/configmaps/one-config` });
+              return true;
+            } catch (err) {
+              if (isNotFound(err)) return false;
+              throw err;
+            }
+          },
+          30_000,
+          5,
+        );
         firstChild.push(performance.now() - t);
-        await client.request({ method: 'DELETE', path: `/apis/orkestra.orkspace.io/v1alpha1/katalogs/${kind.toLowerCase()}` });
-        await client.request({ method: 'DELETE', path: `/api/v1/namespaces/${NS}/configmaps/one-config` }).catch(() => undefined);
+        await client.request({
+          method: 'DELETE',
+          path: `/apis/orkestra.orkspace.io/v1alpha1/katalogs/${kind.toLowerCase()}`,
+        });
+        await client
+          .request({ method: 'DELETE', path: `/api/v1/namespaces/${NS}/configmaps/one-config` })
+          .catch(() => undefined);
       }
       const crdToRunning: number[] = [];
       for (let i = 0; i < 10; i++) {
         const kind = `Late${i}`;
         const name = `late${i}`;
         await apply(client, `/apis/orkestra.orkspace.io/v1alpha1/katalogs/${name}`, benchKatalog(name, kind));
-        await eventually('WaitingForCRD', async () => {
-          const k = await client.request<{ status?: { boxes?: Record<string, { phase: string }> } }>({ method: 'GET', path: `/apis/orkestra.orkspace.io/v1alpha1/katalogs/${name}` });
-          return k.status?.boxes?.app?.phase === 'WaitingForCRD';
-        }, 10_000, 20);
+        await eventually(
+          'WaitingForCRD',
+          async () => {
+            const k = await client.request<{ status?: { boxes?: Record<string, { phase: string }> } }>({
+              method: 'GET',
+              path: `/apis/orkestra.orkspace.io/v1alpha1/katalogs/${name}`,
+            });
+            return k.status?.boxes?.app?.phase === 'WaitingForCRD';
+          },
+          10_000,
+          20,
+        );
         const t = performance.now();
-        await client.request({ method: 'POST', path: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', body: testCrd(GROUP, kind) });
-        await eventually('Running', async () => {
-          const k = await client.request<{ status?: { boxes?: Record<string, { phase: string }> } }>({ method: 'GET', path: `/apis/orkestra.orkspace.io/v1alpha1/katalogs/${name}` });
-          return k.status?.boxes?.app?.phase === 'Running';
-        }, 10_000, 5);
+        await client.request({
+          method: 'POST',
+          path: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+          body: testCrd(GROUP, kind),
+        });
+        await eventually(
+          'Running',
+          async () => {
+            const k = await client.request<{ status?: { boxes?: Record<string, { phase: string }> } }>({
+              method: 'GET',
+              path: `/apis/orkestra.orkspace.io/v1alpha1/katalogs/${name}`,
+            });
+            return k.status?.boxes?.app?.phase === 'Running';
+          },
+          10_000,
+          5,
+        );
         crdToRunning.push(performance.now() - t);
       }
       return { firstChild, crdToRunning };
@@ -384,18 +512,35 @@ async function latencyRun() {
 }
 
 async function manyBoxesRun(): Promise<number> {
-  const cp = await startControlPlane({ controllerManager: false });
+  const cp = await controlPlane();
   try {
     const kinds = Array.from({ length: BOXES }, (_, i) => `Many${i}`);
     const client = await setup(cp, kinds);
     const controller = await startController(cp.kubeconfigPath);
     try {
-      const crds = Object.fromEntries(kinds.map((kind) => [kind.toLowerCase(), (benchKatalog('x', kind).spec as { crds: { app: unknown } }).crds.app]));
-      await apply(client, '/apis/orkestra.orkspace.io/v1alpha1/katalogs/many', { apiVersion: 'orkestra.orkspace.io/v1alpha1', kind: 'Katalog', metadata: { name: 'many' }, spec: { crds } });
-      await eventually(`${BOXES} boxes Running`, async () => {
-        const k = await client.request<{ status?: { runningBoxes?: number } }>({ method: 'GET', path: '/apis/orkestra.orkspace.io/v1alpha1/katalogs/many' });
-        return k.status?.runningBoxes === BOXES;
-      }, 60_000);
+      const crds = Object.fromEntries(
+        kinds.map((kind) => [
+          kind.toLowerCase(),
+          (benchKatalog('x', kind).spec as { crds: { app: unknown } }).crds.app,
+        ]),
+      );
+      await apply(client, '/apis/orkestra.orkspace.io/v1alpha1/katalogs/many', {
+        apiVersion: 'orkestra.orkspace.io/v1alpha1',
+        kind: 'Katalog',
+        metadata: { name: 'many' },
+        spec: { crds },
+      });
+      await eventually(
+        `${BOXES} boxes Running`,
+        async () => {
+          const k = await client.request<{ status?: { runningBoxes?: number } }>({
+            method: 'GET',
+            path: '/apis/orkestra.orkspace.io/v1alpha1/katalogs/many',
+          });
+          return k.status?.runningBoxes === BOXES;
+        },
+        60_000,
+      );
       return rssBytes(controller.pid);
     } finally {
       await controller.stop();
@@ -414,7 +559,9 @@ const floors: number[] = [];
 for (let r = 0; r < RUNS; r++) {
   controllerRuns.push(await controllerRun(r === 0));
   floors.push(await floorRun());
-  console.error(`run ${r + 1}/${RUNS}: controller ${Math.round(controllerRuns.at(-1)?.convergeMs ?? 0)} ms, floor ${Math.round(floors.at(-1) ?? 0)} ms`);
+  console.error(
+    `run ${r + 1}/${RUNS}: controller ${Math.round(controllerRuns.at(-1)?.convergeMs ?? 0)} ms, floor ${Math.round(floors.at(-1) ?? 0)} ms`,
+  );
 }
 const latency = await latencyRun();
 const manyRss = await manyBoxesRun();
@@ -425,7 +572,13 @@ const first = controllerRuns[0];
 const results = {
   date: new Date().toISOString(),
   parameters: { n: N, runs: RUNS, workers: WORKERS, steadySeconds: STEADY_S, boxes: BOXES, childrenPerCr: 3 },
-  converge: { controllerMs: convergeMs, floorMs, ratio: convergeMs / floorMs, runs: controllerRuns.map((r) => r.convergeMs), floorRuns: floors },
+  converge: {
+    controllerMs: convergeMs,
+    floorMs,
+    ratio: convergeMs / floorMs,
+    runs: controllerRuns.map((r) => r.convergeMs),
+    floorRuns: floors,
+  },
   firstChild: { p50Ms: percentile(latency.firstChild, 50), p95Ms: percentile(latency.firstChild, 95) },
   crdToRunning: { p50Ms: percentile(latency.crdToRunning, 50), p95Ms: percentile(latency.crdToRunning, 95) },
   drift: { p50Ms: percentile(first?.drift ?? [], 50), p99Ms: percentile(first?.drift ?? [], 99) },

@@ -7,6 +7,12 @@ test('nearest-rank percentiles', () => {
   assert.equal(median(v), 3);
   assert.equal(percentile(v, 95), 5);
   assert.equal(percentile(v, 0), 1);
-  assert.equal(percentile(Array.from({ length: 100 }, (_, i) => i + 1), 99), 99);
+  assert.equal(
+    percentile(
+      Array.from({ length: 100 }, (_, i) => i + 1),
+      99,
+    ),
+    99,
+  );
   assert.ok(Number.isNaN(median([])));
 });

@@ -10,20 +10,12 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
+import { alive } from './control-plane/component.ts';
 import { kubectl, kubectlOk } from './support/kubectl.ts';
 import { eventually } from './support/wait.ts';
 
 const run = promisify(execFile);
 const cli = fileURLToPath(new URL('./control-plane/cli.ts', import.meta.url));
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('local control plane', () => {
   test('kubectl reaches /readyz and reports the pinned server version', async () => {

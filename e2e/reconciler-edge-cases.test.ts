@@ -374,6 +374,7 @@ describe('declarative reconciler edge cases', () => {
       15_000,
     );
     const message = k?.status?.boxes?.badcel?.message ?? '';
+    console.log(`# badcel: ${message}`);
     assert.ok(
       message.includes('spec.crds.badcel.admission.validation.rules[0]'),
       `the message names the rule path: ${message}`,
@@ -394,6 +395,7 @@ describe('declarative reconciler edge cases', () => {
       return o?.status?.boxes?.badtpl?.phase === 'Failed' ? o : undefined;
     });
     const message = k?.status?.boxes?.badtpl?.message ?? '';
+    console.log(`# badtpl: ${message}`);
     assert.ok(
       message.startsWith('spec.crds.badtpl.operatorBox.reconcile.onReconcile.configMaps[0].data.image: '),
       `the message names the field path: ${message}`,
@@ -422,6 +424,7 @@ describe('declarative reconciler edge cases', () => {
     );
     const row = conflicted.status?.children?.find((c) => c.name === 'plain-colors');
     assert.equal(row?.kind, 'ConfigMap');
+    console.log(`# conflict reason: ${row?.reason}`);
     assert.match(row?.reason ?? '', /conflict/i);
     assert.match(row?.reason ?? '', /intruder/, `the reason names the other manager: ${row?.reason}`);
     assert.equal(condition(conflicted, 'Ready')?.status, 'False');
@@ -498,7 +501,14 @@ describe('declarative reconciler edge cases', () => {
     await deleteCr('remote', 'r1');
     await eventually('the remote child is deleted', async () => (await configMap('r1-remote', OTHER_NS)) === undefined);
     await eventually('the custom resource is gone', async () => (await cr('remote', 'r1')) === undefined);
-    await eventually('the local child is collected', async () => (await configMap('r1-local')) === undefined, 30_000);
+    const t0 = Date.now();
+    await eventually(
+      'the local child is collected',
+      async () => (await configMap('r1-local')) === undefined,
+      200_000,
+      500,
+    );
+    console.log(`# GC took ${Date.now() - t0} ms`);
   });
 
   test('a cluster-scoped custom child has labels, no owner reference, and is removed with the custom resource', async () => {

@@ -43,6 +43,8 @@ export interface ChildTemplate extends Expansion, ChildKind {
   readonly set: 'onCreate' | 'onReconcile';
   readonly kindKey: ChildKindKey;
   readonly reconcile: boolean;
+  /** The entry names a namespace, which may differ from the owner's (no owner reference then). */
+  readonly explicitNamespace: boolean;
   /** The entry without when/or/forEach/reconcile: rendered, it is a shorthand entry or a raw manifest. */
   readonly body: CompiledValue;
 }
@@ -86,6 +88,12 @@ export interface CompiledBox {
   }[];
   readonly conditionsEnabled: boolean;
   readonly eventsEnabled: boolean;
+  /**
+   * Whether deleting a custom resource can leave work the garbage collector cannot do: onDelete
+   * groups, or children placed in another namespace. (Cluster-scoped child kinds are only known
+   * after discovery; the reconciler adds that case.)
+   */
+  readonly deletionWork: boolean;
 }
 
 type Entry = Record<string, unknown> & {
@@ -130,6 +138,10 @@ export function compileBox(boxName: string, box: Box): CompiledBox {
           ...kindOf(key as ChildKindKey, entry, where),
           ...expansion(entry, where),
           reconcile: rec === true,
+          explicitNamespace:
+            (key === 'custom'
+              ? (entry.metadata as { namespace?: unknown } | undefined)?.namespace
+              : entry.namespace) !== undefined,
           body: compileValue(body, where),
         });
       });
@@ -199,6 +211,7 @@ export function compileBox(boxName: string, box: Box): CompiledBox {
         gate: compileGate({ when: field.when, or: field.or }, where),
       };
     }),
+    deletionWork: groups.some((g) => g.targets.length > 0) || children.some((c) => c.explicitNamespace),
     conditionsEnabled: box.operatorBox?.emit?.status?.conditions ?? true,
     eventsEnabled: box.operatorBox?.emit?.events ?? true,
   };

@@ -45,6 +45,8 @@ export interface DeclarativeReconciler extends Reconciler {
   close(): Promise<void>;
 }
 
+type ChildWatchMap = ReadonlyMap<string, { kind: ChildKind; resource: ResourceRef; watch: ChildWatch }>;
+
 interface DesiredChild {
   readonly template: ChildTemplate;
   readonly resource: ResourceRef;
@@ -188,9 +190,14 @@ export function declarativeReconciler(
     return desired;
   }
 
-  async function ensureFinalizers(cr: KubeObject, resource: ResourceRef): Promise<KubeObject> {
+  async function ensureFinalizers(cr: KubeObject, resource: ResourceRef, w: ChildWatchMap): Promise<KubeObject> {
     const current = cr.metadata.finalizers ?? [];
-    const missing = finalizers.filter((f) => !current.includes(f));
+    // Orkestra's own finalizer only when deletion has work the garbage collector cannot do: one
+    // write per custom resource saved otherwise. The Katalog's and the box's finalizers always go on.
+    const ownNeeded = compiled.deletionWork || [...w.values()].some((e) => !e.resource.namespaced);
+    const missing = (ownNeeded ? finalizers : finalizers.filter((f) => f !== FINALIZER)).filter(
+      (f) => !current.includes(f),
+    );
     if (missing.length === 0) return cr;
     // resourceVersion makes this a compare-and-swap: a concurrent change fails with 409 and retries.
     return client.request<KubeObject>({
@@ -244,7 +251,7 @@ export function declarativeReconciler(
       });
     }
 
-    const cr = await ensureFinalizers(cached, resource);
+    const cr = await ensureFinalizers(cached, resource, w);
     const { byKey: children, all: existing } = observed({ ...owner, object: cr }, w);
     const dataOf = (obj: KubeObject): TemplateData => ({
       metadata: obj.metadata,

@@ -29,18 +29,10 @@ export interface DeletionArgs {
 
 const POLL_MS = 500;
 
-async function deleteIfPresent(
-  client: ApiClient,
-  resource: ResourceRef,
-  namespace: string | undefined,
-  name: string,
-): Promise<boolean> {
+/** Resolves to false when the API answers 404 Not Found, true when the call succeeds. */
+async function unlessNotFound(call: Promise<unknown>): Promise<boolean> {
   try {
-    await client.request({
-      method: 'DELETE',
-      path: resourcePath(resource, namespace, name),
-      body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' },
-    });
+    await call;
     return true;
   } catch (err) {
     if (isNotFound(err)) return false;
@@ -48,19 +40,28 @@ async function deleteIfPresent(
   }
 }
 
-async function exists(
+function deleteIfPresent(
   client: ApiClient,
   resource: ResourceRef,
   namespace: string | undefined,
   name: string,
 ): Promise<boolean> {
-  try {
-    await client.request({ method: 'GET', path: resourcePath(resource, namespace, name) });
-    return true;
-  } catch (err) {
-    if (isNotFound(err)) return false;
-    throw err;
-  }
+  return unlessNotFound(
+    client.request({
+      method: 'DELETE',
+      path: resourcePath(resource, namespace, name),
+      body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' },
+    }),
+  );
+}
+
+function exists(
+  client: ApiClient,
+  resource: ResourceRef,
+  namespace: string | undefined,
+  name: string,
+): Promise<boolean> {
+  return unlessNotFound(client.request({ method: 'GET', path: resourcePath(resource, namespace, name) }));
 }
 
 /** Renders the objects of one onDelete group: [resource, namespace, name] triples. */

@@ -5,8 +5,9 @@
 // maps it to its parent and enqueues it: that is how drift is corrected within seconds.
 import type { ApiClient } from './api-client.ts';
 import { type Cache, labelIndex } from './cache.ts';
+import type { KubeLogger } from './logger.ts';
 import type { KubeObject, ResourceRef } from './object.ts';
-import { type Reflector, type ReflectorLogger, startReflector } from './reflector.ts';
+import { type Reflector, startReflector } from './reflector.ts';
 
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY = 'orkestra';
@@ -35,7 +36,7 @@ function resourceKey(r: ResourceRef): string {
   return `${r.group}/${r.version}/${r.plural}`;
 }
 
-export function createChildWatches(client: ApiClient, logger?: ReflectorLogger): ChildWatches {
+export function createChildWatches(client: ApiClient, logger?: KubeLogger): ChildWatches {
   interface Shared {
     reflector: Reflector;
     listeners: Set<ChildListener>;

@@ -22,6 +22,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { type ApiClient, isConflict, isNotFound, resourcePath } from './api-client.ts';
 import { type Clock, monotonicClock } from './clock.ts';
+import type { KubeLogger } from './logger.ts';
 import type { KubeObject } from './object.ts';
 
 /** client-go's JitterFactor: candidates wait retryPeriod * (1 + random * 1.2) between tries. */
@@ -193,11 +194,6 @@ function specOf(record: LeaseRecord): NonNullable<LeaseObject['spec']> {
   return spec;
 }
 
-export interface LeaderElectionLogger {
-  info(msg: string, fields?: Record<string, unknown>): void;
-  error(msg: string, fields?: Record<string, unknown>): void;
-}
-
 export interface LeaderElectionOptions {
   readonly client: ApiClient;
   readonly namespace: string;
@@ -221,7 +217,7 @@ export interface LeaderElectionOptions {
   readonly onNewLeader?: (identity: string) => void;
   /** Aborting it stops the elector like stop() (releasing the lease). */
   readonly signal?: AbortSignal;
-  readonly logger?: LeaderElectionLogger | undefined;
+  readonly logger?: KubeLogger | undefined;
   /** Monotonic time for lease expiry and deadlines; default performance.now(). */
   readonly clock?: Clock;
   /** Wall-clock time written into acquireTime / renewTime; default new Date(). */

@@ -9,6 +9,7 @@
 // longer than the bookmark period allows, and isolates handler exceptions.
 import { type ApiClient, ApiError, isGone, type Query, resourcePath } from './api-client.ts';
 import { type Cache, createCache, type IndexFunc } from './cache.ts';
+import type { KubeLogger } from './logger.ts';
 import { type KubeList, type KubeObject, type KubeStatus, objectKey, type ResourceRef } from './object.ts';
 
 /** Receives cache changes. Called synchronously, after the cache was updated; must not throw (it is contained if it does). */
@@ -16,11 +17,6 @@ export interface EventHandler {
   onAdd?(obj: KubeObject): void;
   onUpdate?(oldObj: KubeObject, newObj: KubeObject): void;
   onDelete?(obj: KubeObject): void;
-}
-
-export interface ReflectorLogger {
-  info(msg: string, fields?: Record<string, unknown>): void;
-  error(msg: string, fields?: Record<string, unknown>): void;
 }
 
 export interface ReflectorOptions {
@@ -31,7 +27,7 @@ export interface ReflectorOptions {
   readonly labelSelector?: string;
   readonly handler?: EventHandler;
   readonly indexers?: Readonly<Record<string, IndexFunc>>;
-  readonly logger?: ReflectorLogger;
+  readonly logger?: KubeLogger;
   readonly pageSize?: number;
   /** A watch with no bytes for this long is presumed dead and reopened. Default 90 s (bookmarks come about every 60 s). */
   readonly inactivityMs?: number;

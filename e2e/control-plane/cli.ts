@@ -7,6 +7,7 @@ import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { alive } from './component.ts';
 import { startControlPlane } from './control-plane.ts';
 
 interface ClusterState {
@@ -31,15 +32,6 @@ const controllerManager = !values['no-controller-manager'];
 async function readState(): Promise<ClusterState | undefined> {
   if (!existsSync(statePath)) return undefined;
   return JSON.parse(await readFile(statePath, 'utf8')) as ClusterState;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {

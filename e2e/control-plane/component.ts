@@ -80,3 +80,13 @@ export async function waitUntilReady(
   }
   throw new Error(`${component.name} not ready within ${timeoutMs} ms (${last}):\n${await component.logTail()}`);
 }
+
+/** Whether a process with this pid exists (signal 0 probes without signalling). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

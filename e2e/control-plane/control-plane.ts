@@ -32,7 +32,7 @@ export interface ControlPlane {
 }
 
 /** The controllers the tests rely on: owner-reference GC, namespace deletion, Deployment → ReplicaSet → Pod. */
-const CONTROLLERS = 'garbagecollector,namespace,deployment,replicaset,serviceaccount';
+const CONTROLLERS = 'garbagecollector,namespace,deployment,replicaset,serviceaccount,clusterrole-aggregation';
 
 export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
   const timeoutMs = options.timeoutMs ?? 60_000;
@@ -91,7 +91,8 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
         '--advertise-address=127.0.0.1',
         `--secure-port=${apiPort}`,
         `--cert-dir=${certDir}`,
-        '--service-cluster-ip-range=10.0.0.0/24',
+        // A /16: benchmarks and tests create more than the 254 Services a /24 holds.
+        '--service-cluster-ip-range=10.0.0.0/16',
         `--service-account-issuer=${server}`,
         `--service-account-key-file=${creds.serviceAccountPublicKeyFile}`,
         `--service-account-signing-key-file=${creds.serviceAccountKeyFile}`,

@@ -499,16 +499,16 @@ describe('declarative reconciler edge cases', () => {
     assert.ok(withFinalizer?.metadata.finalizers?.includes('orkestra.orkspace.io/finalizer'));
 
     await deleteCr('remote', 'r1');
-    await eventually('the remote child is deleted', async () => (await configMap('r1-remote', OTHER_NS)) === undefined);
     await eventually('the custom resource is gone', async () => (await cr('remote', 'r1')) === undefined);
-    const t0 = Date.now();
-    await eventually(
-      'the local child is collected',
-      async () => (await configMap('r1-local')) === undefined,
-      200_000,
-      500,
+    assert.equal(await configMap('r1-remote', OTHER_NS), undefined, 'deleted before the finalizer was released');
+    const deleted = (await eventsOf(owner.metadata.uid)).filter((e) => e.reason === 'ChildDeleted');
+    assert.deepEqual(
+      deleted.map((e) => e.message),
+      ['deleted ConfigMap r1-remote'],
+      'the finalizer deletes the child it cannot leave to the garbage collector, and only that one',
     );
-    console.log(`# GC took ${Date.now() - t0} ms`);
+    // The same-namespace child goes through the garbage collector (owner reference), which learns a
+    // CRD this new only at its next discovery resync: not Orkestra's part, and not waited for here.
   });
 
   test('a cluster-scoped custom child has labels, no owner reference, and is removed with the custom resource', async () => {
@@ -526,8 +526,13 @@ describe('declarative reconciler edge cases', () => {
     );
 
     await deleteCr('wide', 'w1');
-    await eventually('ClusterRole deleted', async () => (await clusterRole(name)) === undefined);
     await eventually('the custom resource is gone', async () => (await cr('wide', 'w1')) === undefined);
+    assert.equal(await clusterRole(name), undefined, 'deleted before the finalizer was released');
+    const deleted = (await eventsOf(owner.metadata.uid)).filter((e) => e.reason === 'ChildDeleted');
+    assert.deepEqual(
+      deleted.map((e) => e.message),
+      [`deleted ClusterRole ${name}`],
+    );
   });
 
   test('forEach creates one child per item; removing an item prunes exactly that child', async () => {

@@ -21,6 +21,7 @@ import { deleteCustomResource } from './deletion.ts';
 import type { BoxConfig, BoxHandle } from './operator-box.ts';
 import { FINALIZER, isOwnedBy, type Owner, stampOwnership } from './ownership.ts';
 import type { ReconcileContext, Reconciler } from './reconciler.ts';
+import { storedForm } from './stored-form.ts';
 
 export interface EventRecorderLike {
   event(object: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void;
@@ -173,7 +174,7 @@ export function declarativeReconciler(
             stalled: true,
           });
         }
-        const stamped = stampOwnership(object, owner, entry.resource.namespaced);
+        const stamped = stampOwnership(storedForm(object), owner, entry.resource.namespaced);
         const ref = childRef(stamped);
         const previous = seen.get(ref);
         if (previous) {
@@ -281,6 +282,10 @@ export function declarativeReconciler(
       const desired = render({ ...owner, object: cr }, mutated, dataOf(mutated), w, children);
 
       let firstError: unknown;
+      // One Event per reconcile that changed children, not one per child: Events are writes too.
+      const created: string[] = [];
+      const updated: string[] = [];
+      const pruned: string[] = [];
       for (const d of desired) {
         const live = liveByRef.get(childRef(d.object));
         const what = `${d.object.kind} ${d.object.metadata.name}`;
@@ -296,7 +301,7 @@ export function declarativeReconciler(
             });
             liveByRef.set(childRef(d.object), applied);
             countApply?.(live ? 'updated' : 'created');
-            emit('Normal', live ? 'ChildUpdated' : 'ChildCreated', `${live ? 'updated' : 'created'} ${what}`);
+            (live ? updated : created).push(what);
           }
           const current = liveByRef.get(childRef(d.object));
           const health = current ? childHealth(current) : { ready: false, reason: 'not created yet' };
@@ -346,10 +351,23 @@ export function declarativeReconciler(
             },
           });
           countApply?.('pruned');
-          emit('Normal', 'ChildPruned', `pruned ${child.kind} ${child.metadata.name}`);
+          pruned.push(`${child.kind} ${child.metadata.name}`);
         } catch (err) {
           if (!isNotFound(err)) firstError ??= err;
         }
+      }
+
+      const changes = [
+        ...created.map((w) => `created ${w}`),
+        ...updated.map((w) => `updated ${w}`),
+        ...pruned.map((w) => `pruned ${w}`),
+      ];
+      if (changes.length > 0) {
+        emit(
+          'Normal',
+          created.length ? 'ChildCreated' : updated.length ? 'ChildUpdated' : 'ChildPruned',
+          changes.join('; '),
+        );
       }
 
       for (const field of compiled.statusFields) {

@@ -518,26 +518,32 @@ async function manyBoxesRun(): Promise<number> {
     const client = await setup(cp, kinds);
     const controller = await startController(cp.kubeconfigPath);
     try {
-      const crds = Object.fromEntries(
-        kinds.map((kind) => [
-          kind.toLowerCase(),
-          (benchKatalog('x', kind).spec as { crds: { app: unknown } }).crds.app,
-        ]),
-      );
-      await apply(client, '/apis/orkestra.orkspace.io/v1alpha1/katalogs/many', {
-        apiVersion: 'orkestra.orkspace.io/v1alpha1',
-        kind: 'Katalog',
-        metadata: { name: 'many' },
-        spec: { crds },
-      });
+      // A Katalog holds at most 32 boxes (CRD schema); spread them over Katalogs of 25.
+      const box = (kind: string) => (benchKatalog('x', kind).spec as { crds: { app: unknown } }).crds.app;
+      const katalogs: string[] = [];
+      for (let i = 0; i < kinds.length; i += 25) {
+        const name = `many-${i / 25}`;
+        katalogs.push(name);
+        const crds = Object.fromEntries(kinds.slice(i, i + 25).map((kind) => [kind.toLowerCase(), box(kind)]));
+        await apply(client, `/apis/orkestra.orkspace.io/v1alpha1/katalogs/${name}`, {
+          apiVersion: 'orkestra.orkspace.io/v1alpha1',
+          kind: 'Katalog',
+          metadata: { name },
+          spec: { crds },
+        });
+      }
       await eventually(
         `${BOXES} boxes Running`,
         async () => {
-          const k = await client.request<{ status?: { runningBoxes?: number } }>({
-            method: 'GET',
-            path: '/apis/orkestra.orkspace.io/v1alpha1/katalogs/many',
-          });
-          return k.status?.runningBoxes === BOXES;
+          let running = 0;
+          for (const name of katalogs) {
+            const k = await client.request<{ status?: { runningBoxes?: number } }>({
+              method: 'GET',
+              path: `/apis/orkestra.orkspace.io/v1alpha1/katalogs/${name}`,
+            });
+            running += k.status?.runningBoxes ?? 0;
+          }
+          return running === BOXES;
         },
         60_000,
       );

@@ -86,10 +86,19 @@ export function declarativeReconciler(
 
   // Child watches are acquired once, on the first reconcile, for every kind the templates render.
   let watches: Promise<Map<string, { kind: ChildKind; resource: ResourceRef; watch: ChildWatch }>> | undefined;
+  // The resourceVersion each of our own applies produced, by child: the watch echo of our own
+  // write carries no news, so it does not re-enqueue the parent (client-go's "expectations").
+  const ownWrites = new Map<string, string>();
   const listener = (child: KubeObject) => {
     const labels = child.metadata.labels ?? {};
     if (labels['orkestra.orkspace.io/box'] !== config.name || labels['orkestra.orkspace.io/katalog'] !== config.katalog)
       return;
+    const ref = childRef(child);
+    const expected = ownWrites.get(ref);
+    if (expected !== undefined) {
+      ownWrites.delete(ref);
+      if (expected === child.metadata.resourceVersion) return;
+    }
     const uid = labels['orkestra.orkspace.io/owner-uid'];
     if (uid) deps.enqueueOwner(uid);
   };
@@ -300,6 +309,7 @@ export function declarativeReconciler(
               signal: ctx.signal,
             });
             liveByRef.set(childRef(d.object), applied);
+            if (applied.metadata.resourceVersion) ownWrites.set(childRef(d.object), applied.metadata.resourceVersion);
             countApply?.(live ? 'updated' : 'created');
             (live ? updated : created).push(what);
           }

@@ -28,6 +28,8 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '8' },
     'steady-seconds': { type: 'string', default: '60' },
     boxes: { type: 'string', default: '50' },
+    // Events are writes the floor does not make; --events false measures the controller without them.
+    events: { type: 'string', default: 'true' },
   },
 });
 const N = Number(values.n);
@@ -35,6 +37,7 @@ const RUNS = Number(values.runs);
 const WORKERS = Number(values.workers);
 const STEADY_S = Number(values['steady-seconds']);
 const BOXES = Number(values.boxes);
+const EVENTS = values.events !== 'false';
 const GROUP = 'bench.orkestra.io';
 const NS = 'bench';
 
@@ -162,6 +165,7 @@ function benchKatalog(name: string, kind: string): KubeObject {
         app: {
           apiTypes: { group: GROUP, version: 'v1', kind },
           operatorBox: {
+            emit: { events: EVENTS },
             reconcile: {
               workers: WORKERS,
               onReconcile: {
@@ -577,7 +581,15 @@ const floorMs = median(floors);
 const first = controllerRuns[0];
 const results = {
   date: new Date().toISOString(),
-  parameters: { n: N, runs: RUNS, workers: WORKERS, steadySeconds: STEADY_S, boxes: BOXES, childrenPerCr: 3 },
+  parameters: {
+    n: N,
+    runs: RUNS,
+    workers: WORKERS,
+    steadySeconds: STEADY_S,
+    boxes: BOXES,
+    childrenPerCr: 3,
+    events: EVENTS,
+  },
   converge: {
     controllerMs: convergeMs,
     floorMs,

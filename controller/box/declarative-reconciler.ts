@@ -89,7 +89,7 @@ export function declarativeReconciler(
   // The resourceVersion each of our own applies produced, by child: the watch echo of our own
   // write carries no news, so it does not re-enqueue the parent (client-go's "expectations").
   const ownWrites = new Map<string, string>();
-  const listener = (child: KubeObject) => {
+  const listener = (child: KubeObject, event: 'added' | 'updated' | 'deleted') => {
     const labels = child.metadata.labels ?? {};
     if (labels['orkestra.orkspace.io/box'] !== config.name || labels['orkestra.orkspace.io/katalog'] !== config.katalog)
       return;
@@ -97,7 +97,8 @@ export function declarativeReconciler(
     const expected = ownWrites.get(ref);
     if (expected !== undefined) {
       ownWrites.delete(ref);
-      if (expected === child.metadata.resourceVersion) return;
+      // A deletion always matters, whatever resourceVersion the deleted object carries.
+      if (event !== 'deleted' && expected === child.metadata.resourceVersion) return;
     }
     const uid = labels['orkestra.orkspace.io/owner-uid'];
     if (uid) deps.enqueueOwner(uid);

@@ -16,7 +16,7 @@ export const BOX_LABEL = 'orkestra.orkspace.io/box';
 export const OWNER_UID_LABEL = 'orkestra.orkspace.io/owner-uid';
 export const OWNER_INDEX = 'owner-uid';
 
-export type ChildListener = (child: KubeObject) => void;
+export type ChildListener = (child: KubeObject, event: 'added' | 'updated' | 'deleted') => void;
 
 /** A box's hold on one shared child watch; `release` exactly once. */
 export interface ChildWatch {
@@ -43,8 +43,8 @@ export function createChildWatches(client: ApiClient, logger?: KubeLogger): Chil
   }
   const shared = new Map<string, Shared>();
 
-  function notify(key: string, obj: KubeObject) {
-    for (const listener of shared.get(key)?.listeners ?? []) listener(obj);
+  function notify(key: string, obj: KubeObject, event: 'added' | 'updated' | 'deleted') {
+    for (const listener of shared.get(key)?.listeners ?? []) listener(obj, event);
   }
 
   return {
@@ -59,9 +59,9 @@ export function createChildWatches(client: ApiClient, logger?: KubeLogger): Chil
           indexers: { [OWNER_INDEX]: labelIndex(OWNER_UID_LABEL) },
           logger,
           handler: {
-            onAdd: (o) => notify(key, o),
-            onUpdate: (_old, o) => notify(key, o),
-            onDelete: (o) => notify(key, o),
+            onAdd: (o) => notify(key, o, 'added'),
+            onUpdate: (_old, o) => notify(key, o, 'updated'),
+            onDelete: (o) => notify(key, o, 'deleted'),
           },
         });
         entry = { reflector, listeners: new Set() };

@@ -75,6 +75,8 @@ export interface ApiClient {
   ): Promise<void>;
   /** Adds an observer of every completed request. */
   observe(observer: RequestObserver): void;
+  /** Paths of the watches (streams) open right now, for tests and diagnostics. */
+  openStreams(): string[];
   close(): void;
 }
 
@@ -102,6 +104,8 @@ export function createApiClient(kc: KubeConfig, options: { maxSockets?: number }
   const server = cluster.server.replace(/\/$/, '');
   const secure = server.startsWith('https:');
   const observers: RequestObserver[] = [];
+  const streams = new Map<number, string>();
+  let streamSeq = 0;
   let headers: Record<string, string> = {};
   let headersAt = 0;
   const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 64, scheduling: 'lifo' as const };
@@ -192,60 +196,78 @@ export function createApiClient(kc: KubeConfig, options: { maxSockets?: number }
       }
       throw new ApiError(r.method, r.path, status, details, text);
     },
+    openStreams: () => [...streams.values()],
     async stream(path, query, onLine, signal, onActivity) {
       await prepare();
       const started = performance.now();
-      await new Promise<void>((resolve, reject) => {
-        send(
-          'GET',
-          path,
-          query,
-          undefined,
-          'application/json',
-          signal,
-          undefined,
-          (status, res) => {
-            for (const o of observers) o('WATCH', path, status, performance.now() - started);
-            if (status !== 200) {
-              const chunks: Buffer[] = [];
-              res.on('data', (c: Buffer) => chunks.push(c));
-              res.on('end', () => {
-                const text = Buffer.concat(chunks).toString('utf8');
-                let details: KubeStatus | undefined;
-                try {
-                  details = JSON.parse(text) as KubeStatus;
-                } catch {
-                  details = undefined;
-                }
-                reject(new ApiError('WATCH', path, status, details, text));
-              });
-              return;
-            }
-            let buffered = '';
-            res.setEncoding('utf8');
-            res.on('data', (chunk: string) => {
-              onActivity?.();
-              buffered += chunk;
-              let nl = buffered.indexOf('\n');
-              while (nl >= 0) {
-                const line = buffered.slice(0, nl);
-                buffered = buffered.slice(nl + 1);
-                if (line.trim()) onLine(line);
-                nl = buffered.indexOf('\n');
-              }
-            });
-            res.on('end', () => resolve());
-            res.on('close', () => resolve());
-            res.on('error', (err) => (signal.aborted ? resolve() : reject(err)));
-          },
-          (err) => (signal.aborted ? resolve() : reject(err)),
-        );
-      });
+      const id = ++streamSeq;
+      streams.set(id, path);
+      try {
+        await openStream(path, query, onLine, signal, onActivity, started);
+      } finally {
+        streams.delete(id);
+      }
     },
     close() {
       agent?.destroy();
     },
   };
+
+  function openStream(
+    path: string,
+    query: Query,
+    onLine: (line: string) => void,
+    signal: AbortSignal,
+    onActivity: (() => void) | undefined,
+    started: number,
+  ): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      send(
+        'GET',
+        path,
+        query,
+        undefined,
+        'application/json',
+        signal,
+        undefined,
+        (status, res) => {
+          for (const o of observers) o('WATCH', path, status, performance.now() - started);
+          if (status !== 200) {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => {
+              const text = Buffer.concat(chunks).toString('utf8');
+              let details: KubeStatus | undefined;
+              try {
+                details = JSON.parse(text) as KubeStatus;
+              } catch {
+                details = undefined;
+              }
+              reject(new ApiError('WATCH', path, status, details, text));
+            });
+            return;
+          }
+          let buffered = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            onActivity?.();
+            buffered += chunk;
+            let nl = buffered.indexOf('\n');
+            while (nl >= 0) {
+              const line = buffered.slice(0, nl);
+              buffered = buffered.slice(nl + 1);
+              if (line.trim()) onLine(line);
+              nl = buffered.indexOf('\n');
+            }
+          });
+          res.on('end', () => resolve());
+          res.on('close', () => resolve());
+          res.on('error', (err) => (signal.aborted ? resolve() : reject(err)));
+        },
+        (err) => (signal.aborted ? resolve() : reject(err)),
+      );
+    });
+  }
 }
 
 /** Paths for a resource: `/api/v1/...` for the core group, `/apis/<group>/<version>/...` otherwise. */

@@ -316,6 +316,7 @@ function fakeServer() {
   const client: ApiClient = {
     server: 'fake',
     observe() {},
+    openStreams: () => [],
     close() {},
     stream: () => Promise.reject(new Error('no watch')),
     async request<T>(req: ApiRequest): Promise<T> {

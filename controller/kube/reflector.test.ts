@@ -43,6 +43,7 @@ function scriptedClient(lists: KubeObject[][], watches: Script[]) {
       await script(query, onLine, signal);
     },
     observe() {},
+    openStreams: () => [],
     close() {},
   };
   return { client, calls };
@@ -192,6 +193,7 @@ test('waitForSync rejects when stopped before the first list succeeds', async ()
     request: () => Promise.reject(new ApiError('GET', '/x', 403, { message: 'forbidden' }, 'forbidden')),
     stream: () => Promise.resolve(),
     observe() {},
+    openStreams: () => [],
     close() {},
   };
   const r = startReflector({ client, resource, backoffInitialMs: 1, logger: { info() {}, error() {} } });

@@ -44,27 +44,3 @@ export async function createCrd(client: ApiClient, crd: KubeObject): Promise<voi
     return conditions?.some((c) => c.type === 'Established' && c.status === 'True');
   });
 }
-
-/** Counts the API server's own request counter for one verb and resource, from its /metrics. */
-export async function apiserverRequests(client: ApiClient, verb: string, resource: string): Promise<number> {
-  const text = await client.request<string>({ method: 'GET', path: '/metrics', raw: true });
-  let total = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith('apiserver_request_total{')) continue;
-    if (!line.includes(`verb="${verb}"`) || !line.includes(`resource="${resource}"`)) continue;
-    total += Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return total;
-}
-
-/** Watches the API server currently holds open for a resource (apiserver_longrunning_requests). */
-export async function openWatches(client: ApiClient, resource: string): Promise<number> {
-  const text = await client.request<string>({ method: 'GET', path: '/metrics', raw: true });
-  let total = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith('apiserver_longrunning_requests{')) continue;
-    if (!line.includes('verb="WATCH"') || !line.includes(`resource="${resource}"`)) continue;
-    total += Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return total;
-}

@@ -381,10 +381,20 @@ export function declarativeReconciler(
         );
       }
 
+      // Status fields see the children as this reconcile left them, not as the cache had them
+      // before the applies: the watch echo of our own writes does not trigger another pass.
+      const after: Record<string, KubeObject[]> = {};
+      for (const d of desired) {
+        const key = d.template.kindKey === 'custom' ? d.resource.plural : d.template.kindKey;
+        const live = liveByRef.get(childRef(d.object));
+        after[key] ??= [];
+        if (live) after[key].push(live);
+      }
+      const dataAfter = { ...dataOf(mutated), children: after };
       for (const field of compiled.statusFields) {
-        if (!field.gate({ self: mutated, children })) continue;
+        if (!field.gate({ self: mutated, children: after })) continue;
         try {
-          outcome.fields.push({ path: field.path, value: field.value.render(dataOf(mutated)) });
+          outcome.fields.push({ path: field.path, value: field.value.render(dataAfter) });
         } catch (err) {
           throw new Halt({ reason: 'RenderFailed', message: errorField(err), stalled: true });
         }

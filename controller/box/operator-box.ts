@@ -208,6 +208,7 @@ export function startOperatorBox(initial: BoxConfig, deps: OperatorBoxDeps): Ope
       queue.forget(key);
       health.success();
       const seconds = (performance.now() - started) / 1000;
+      log.debug('reconciled', { durationMs: Math.round(seconds * 1000) });
       if (result?.requeueAfterMs !== undefined) {
         queue.addAfter(key, result.requeueAfterMs);
         deps.metrics?.reconciled?.('requeue_after', seconds);

@@ -8,14 +8,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { declarativeBoxes } from '../controller/box/declarative-reconciler.ts';
 import { type ApiClient, createApiClient, isNotFound, loadKubeConfig } from '../controller/kube/api-client.ts';
-import { createChildWatches } from '../controller/kube/child-watches.ts';
-import { createDiscovery } from '../controller/kube/discovery.ts';
-import { createEventRecorder, type EventRecorder } from '../controller/kube/events.ts';
+import type { EventRecorder } from '../controller/kube/events.ts';
 import type { KubeList, KubeObject } from '../controller/kube/object.ts';
-import { silentLogger } from '../controller/observe/log.ts';
-import { type RootController, startRootController } from '../controller/root/root-controller.ts';
+import { getOrUndefined, type InProcessController, startInProcessController } from './support/controller.ts';
 import { createCrd, testCrd } from './support/crds.ts';
 import { kubectlOk } from './support/kubectl.ts';
 import { eventually } from './support/wait.ts';
@@ -74,19 +70,11 @@ type CoreEvent = KubeObject & {
 
 let client: ApiClient;
 let controllerClient: ApiClient;
-let controller: RootController | undefined;
+let running: InProcessController | undefined;
 let events: EventRecorder | undefined;
-let watches: ReturnType<typeof createChildWatches> | undefined;
 const created: { box: BoxName; name: string }[] = [];
 
-async function get<T = KubeObject>(path: string): Promise<T | undefined> {
-  try {
-    return await client.request<T>({ method: 'GET', path });
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
-}
+const get = <T = KubeObject>(path: string) => getOrUndefined<T>(client, path);
 const crPath = (box: BoxName, name: string) => `/apis/${GROUP}/v1/namespaces/${NS}/${plural(box)}/${name}`;
 const cr = (box: BoxName, name: string) => get<Cr>(crPath(box, name));
 const configMap = (name: string, namespace = NS) =>
@@ -314,15 +302,8 @@ before(async () => {
   await applyKatalog(KATALOG, boxes);
   await applyKatalog(BROKEN, brokenBoxes);
 
-  watches = createChildWatches(controllerClient);
-  events = createEventRecorder({ client: controllerClient, component: 'orkestra' });
-  const hooks = declarativeBoxes({
-    client: controllerClient,
-    discovery: createDiscovery(controllerClient),
-    childWatches: watches,
-    events,
-  });
-  controller = startRootController({ client: controllerClient, logger: silentLogger, events, ...hooks });
+  running = startInProcessController(controllerClient);
+  events = running.events;
   await eventually(
     `every box of ${KATALOG} Running`,
     async () => {
@@ -347,9 +328,7 @@ after(async () => {
       30_000,
     );
   } finally {
-    await controller?.stop();
-    await watches?.stopAll();
-    await events?.stop();
+    await running?.stop();
     await kubectlOk(['delete', 'katalog', KATALOG, BROKEN, '--ignore-not-found']);
     for (const kind of Object.values(KINDS)) {
       await kubectlOk(['delete', 'crd', `${kind.toLowerCase()}s.${GROUP}`, '--ignore-not-found', '--wait=false']);
@@ -382,7 +361,7 @@ describe('declarative reconciler edge cases', () => {
     assert.match(message, /CEL/);
     assert.equal(condition(k, 'Ready')?.status, 'False');
     assert.equal(condition(k, 'Ready')?.reason, 'BoxFailed');
-    assert.equal(controller?.boxes().has(`${BROKEN}/badcel`), false, 'no controller runs for a Failed box');
+    assert.equal(running?.root.boxes().has(`${BROKEN}/badcel`), false, 'no controller runs for a Failed box');
     // The good box of the same Katalog actually reconciles.
     await applyCr('good', 'g1', { v: 'ok' });
     const cm = await eventually('the good box creates its child', () => configMap('g1-good'));
@@ -402,7 +381,7 @@ describe('declarative reconciler edge cases', () => {
     );
     assert.match(message, /template "\{\{ \.spec\.image " at 1:\d+: /, `the message names the position: ${message}`);
     assert.equal(k?.status?.boxes?.good?.phase, 'Running');
-    assert.equal(controller?.boxes().has(`${BROKEN}/badtpl`), false);
+    assert.equal(running?.root.boxes().has(`${BROKEN}/badtpl`), false);
   });
 
   test('a field taken over by another manager is reported as a conflict, not forced; reconcile: true takes it back', async () => {

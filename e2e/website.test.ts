@@ -5,14 +5,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { declarativeBoxes } from '../controller/box/declarative-reconciler.ts';
-import { type ApiClient, createApiClient, isNotFound, loadKubeConfig } from '../controller/kube/api-client.ts';
-import { createChildWatches } from '../controller/kube/child-watches.ts';
-import { createDiscovery } from '../controller/kube/discovery.ts';
-import { createEventRecorder, type EventRecorder } from '../controller/kube/events.ts';
+import { type ApiClient, createApiClient, loadKubeConfig } from '../controller/kube/api-client.ts';
+import type { EventRecorder } from '../controller/kube/events.ts';
 import type { KubeList, KubeObject } from '../controller/kube/object.ts';
-import { silentLogger } from '../controller/observe/log.ts';
-import { type RootController, startRootController } from '../controller/root/root-controller.ts';
+import type { RootController } from '../controller/root/root-controller.ts';
+import { getOrUndefined, type InProcessController, startInProcessController } from './support/controller.ts';
 import { kubectlOk } from './support/kubectl.ts';
 import { eventually } from './support/wait.ts';
 
@@ -24,18 +21,10 @@ let client: ApiClient;
 let controllerClient: ApiClient;
 let controller: RootController;
 let events: EventRecorder;
+let running: InProcessController;
 const writes: string[] = [];
-const childWatches = () => watches;
-let watches: ReturnType<typeof createChildWatches>;
 
-async function get<T = KubeObject>(path: string): Promise<T | undefined> {
-  try {
-    return await client.request<T>({ method: 'GET', path });
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
-}
+const get = <T = KubeObject>(path: string) => getOrUndefined<T>(client, path);
 const website = (name: string) =>
   get<KubeObject & { status?: Record<string, unknown> }>(`${WEB}/namespaces/${NS}/websites/${name}`);
 const deployment = (name: string) =>
@@ -78,15 +67,9 @@ before(async () => {
   ]);
   await kubectlOk(['create', 'namespace', NS]);
   await kubectlOk(['apply', '--server-side', '-f', `${root}examples/katalogs/web-platform.yaml`]);
-  watches = createChildWatches(controllerClient);
-  events = createEventRecorder({ client: controllerClient, component: 'orkestra' });
-  const boxes = declarativeBoxes({
-    client: controllerClient,
-    discovery: createDiscovery(controllerClient),
-    childWatches: childWatches(),
-    events,
-  });
-  controller = startRootController({ client: controllerClient, logger: silentLogger, events, ...boxes });
+  running = startInProcessController(controllerClient);
+  controller = running.root;
+  events = running.events;
   await eventually(
     'web-platform boxes Running',
     async () => {
@@ -100,9 +83,7 @@ before(async () => {
 });
 
 after(async () => {
-  await controller?.stop();
-  await watches?.stopAll();
-  await events?.stop();
+  await running?.stop();
   await kubectlOk(['delete', 'katalog', 'web-platform', '--ignore-not-found']);
   client?.close();
   controllerClient?.close();

@@ -86,23 +86,53 @@ export function declarativeReconciler(
 
   // Child watches are acquired once, on the first reconcile, for every kind the templates render.
   let watches: Promise<Map<string, { kind: ChildKind; resource: ResourceRef; watch: ChildWatch }>> | undefined;
-  // The resourceVersion each of our own applies produced, by child: the watch echo of our own
-  // write carries no news, so it does not re-enqueue the parent (client-go's "expectations").
+  // The watch echo of our own apply carries no news, so it does not re-enqueue the parent
+  // (client-go's "expectations"). The echo can arrive before the apply's response: events for a
+  // child whose apply is in flight are held and judged once the response gives our version.
   const ownWrites = new Map<string, string>();
+  const inFlight = new Map<string, { event: 'added' | 'updated' | 'deleted'; rv: string | undefined; uid: string }[]>();
   const listener = (child: KubeObject, event: 'added' | 'updated' | 'deleted') => {
     const labels = child.metadata.labels ?? {};
     if (labels['orkestra.orkspace.io/box'] !== config.name || labels['orkestra.orkspace.io/katalog'] !== config.katalog)
       return;
+    const uid = labels['orkestra.orkspace.io/owner-uid'];
+    if (!uid) return;
     const ref = childRef(child);
+    const held = inFlight.get(ref);
+    if (held) {
+      held.push({ event, rv: child.metadata.resourceVersion, uid });
+      return;
+    }
     const expected = ownWrites.get(ref);
     if (expected !== undefined) {
       ownWrites.delete(ref);
       // A deletion always matters, whatever resourceVersion the deleted object carries.
       if (event !== 'deleted' && expected === child.metadata.resourceVersion) return;
     }
-    const uid = labels['orkestra.orkspace.io/owner-uid'];
-    if (uid) deps.enqueueOwner(uid);
+    deps.enqueueOwner(uid);
   };
+  /** Applies a child, recording the version it produced so its echo is recognised. */
+  async function applyTracked(
+    ref: string,
+    resource: ResourceRef,
+    obj: KubeObject,
+    force: boolean,
+    signal: AbortSignal,
+  ) {
+    inFlight.set(ref, []);
+    let rv: string | undefined;
+    try {
+      const applied = await applyObject(client, resource, obj, { force, signal });
+      rv = applied.metadata.resourceVersion;
+      return applied;
+    } finally {
+      const held = inFlight.get(ref) ?? [];
+      inFlight.delete(ref);
+      const news = held.filter((e) => e.event === 'deleted' || e.rv !== rv);
+      if (news[0]) deps.enqueueOwner(news[0].uid);
+      else if (held.length === 0 && rv) ownWrites.set(ref, rv);
+    }
+  }
   function childWatches() {
     watches ??= (async () => {
       const out = new Map<string, { kind: ChildKind; resource: ResourceRef; watch: ChildWatch }>();
@@ -305,12 +335,14 @@ export function declarativeReconciler(
           } else if (live && carriesAll(d.object, live)) {
             countApply?.('skipped');
           } else {
-            const applied = await applyObject(client, d.resource, d.object, {
-              force: d.template.reconcile,
-              signal: ctx.signal,
-            });
+            const applied = await applyTracked(
+              childRef(d.object),
+              d.resource,
+              d.object,
+              d.template.reconcile,
+              ctx.signal,
+            );
             liveByRef.set(childRef(d.object), applied);
-            if (applied.metadata.resourceVersion) ownWrites.set(childRef(d.object), applied.metadata.resourceVersion);
             countApply?.(live ? 'updated' : 'created');
             (live ? updated : created).push(what);
           }

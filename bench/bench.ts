@@ -290,8 +290,10 @@ async function controllerRun(withExtras: boolean): Promise<ControllerRun> {
         await eventually(
           'controller idle',
           async () => {
+            // Longer than the root controller's 5 s Katalog-status refresh, whose last write
+            // (final managed count, queue depth 0) may trail convergence.
             const a = writesOf(await scrape(controller.url));
-            await new Promise((r) => setTimeout(r, 2_000));
+            await new Promise((r) => setTimeout(r, 6_000));
             return writesOf(await scrape(controller.url)) === a;
           },
           60_000,

@@ -34,3 +34,18 @@ export function conditionsList(description: string) {
     'x-kubernetes-list-map-keys': ['type'],
   });
 }
+
+/**
+ * Stamps lastTransitionTime the metav1.Condition way: it keeps the previous time of a condition
+ * of the same type whose status did not change, and takes `now` otherwise.
+ */
+export function withTransitionTimes(
+  conditions: readonly Omit<StatusCondition, 'lastTransitionTime'>[],
+  previous: readonly StatusCondition[] | undefined,
+  now: string,
+): StatusCondition[] {
+  return conditions.map((c) => {
+    const prev = previous?.find((p) => p.type === c.type);
+    return { ...c, lastTransitionTime: prev && prev.status === c.status ? prev.lastTransitionTime : now };
+  });
+}

@@ -2,7 +2,7 @@
 // (Ready, Reconciling, Stalled, and ValidationWarning when warn rules fire), a summary of the
 // children, and the box's declarative fields. Pure and stable: transition times only move when a
 // condition's status changes, so recomputing at steady state yields the same object.
-import type { StatusCondition } from '../../api-types/status-condition.ts';
+import { type StatusCondition, withTransitionTimes } from '../../api-types/status-condition.ts';
 import { setPath } from './json-path.ts';
 
 export interface ChildSummary {
@@ -109,10 +109,7 @@ export function crConditions(
       observedGeneration: gen,
     });
   }
-  return conds.map((c) => {
-    const prev = previous?.find((p) => p.type === c.type);
-    return { ...c, lastTransitionTime: prev && prev.status === c.status ? prev.lastTransitionTime : now };
-  });
+  return withTransitionTimes(conds, previous, now);
 }
 
 /** The fields Orkestra owns in `.status`; everything else there belongs to someone else. */

@@ -6,7 +6,14 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Box } from '../../api-types/box.ts';
 import { type ApiClient, ApiError, isConflict, isNotFound, resourcePath } from '../kube/api-client.ts';
 import { applyObject, carriesAll } from '../kube/apply.ts';
-import { type ChildWatch, type ChildWatches, OWNER_INDEX } from '../kube/child-watches.ts';
+import {
+  BOX_LABEL,
+  type ChildWatch,
+  type ChildWatches,
+  KATALOG_LABEL,
+  OWNER_INDEX,
+  OWNER_UID_LABEL,
+} from '../kube/child-watches.ts';
 import type { Discovery } from '../kube/discovery.ts';
 import type { KubeObject, ResourceRef } from '../kube/object.ts';
 import { errorField } from '../observe/log.ts';
@@ -46,7 +53,12 @@ export interface DeclarativeReconciler extends Reconciler {
   close(): Promise<void>;
 }
 
-type ChildWatchMap = ReadonlyMap<string, { kind: ChildKind; resource: ResourceRef; watch: ChildWatch }>;
+interface HeldWatch {
+  readonly kind: ChildKind;
+  readonly resource: ResourceRef;
+  readonly watch: ChildWatch;
+}
+type ChildWatchMap = ReadonlyMap<string, HeldWatch>;
 
 interface DesiredChild {
   readonly template: ChildTemplate;
@@ -85,7 +97,7 @@ export function declarativeReconciler(
   }
 
   // Child watches are acquired once, on the first reconcile, for every kind the templates render.
-  let watches: Promise<Map<string, { kind: ChildKind; resource: ResourceRef; watch: ChildWatch }>> | undefined;
+  let watches: Promise<ChildWatchMap> | undefined;
   // The watch echo of our own apply carries no news, so it does not re-enqueue the parent
   // (client-go's "expectations"). The echo can arrive before the apply's response: events for a
   // child whose apply is in flight are held and judged once the response gives our version.
@@ -93,9 +105,8 @@ export function declarativeReconciler(
   const inFlight = new Map<string, { event: 'added' | 'updated' | 'deleted'; rv: string | undefined; uid: string }[]>();
   const listener = (child: KubeObject, event: 'added' | 'updated' | 'deleted') => {
     const labels = child.metadata.labels ?? {};
-    if (labels['orkestra.orkspace.io/box'] !== config.name || labels['orkestra.orkspace.io/katalog'] !== config.katalog)
-      return;
-    const uid = labels['orkestra.orkspace.io/owner-uid'];
+    if (labels[BOX_LABEL] !== config.name || labels[KATALOG_LABEL] !== config.katalog) return;
+    const uid = labels[OWNER_UID_LABEL];
     if (!uid) return;
     const ref = childRef(child);
     const held = inFlight.get(ref);
@@ -135,7 +146,7 @@ export function declarativeReconciler(
   }
   function childWatches() {
     watches ??= (async () => {
-      const out = new Map<string, { kind: ChildKind; resource: ResourceRef; watch: ChildWatch }>();
+      const out = new Map<string, HeldWatch>();
       for (const kind of compiled.childKinds) {
         const resource = await discovery.resolve(kind.apiVersion, kind.kind);
         if (!resource) continue; // reported per child when rendering
@@ -154,7 +165,7 @@ export function declarativeReconciler(
   }
 
   /** Children of this CR in the shared caches: `children.<kind key>` for templates and CEL. */
-  function observed(owner: Owner, w: Awaited<ReturnType<typeof childWatches>>) {
+  function observed(owner: Owner, w: ChildWatchMap) {
     const byKey: Record<string, KubeObject[]> = {};
     const all: KubeObject[] = [];
     for (const { resource, watch } of w.values()) {
@@ -173,7 +184,7 @@ export function declarativeReconciler(
     owner: Owner,
     cr: KubeObject,
     base: TemplateData,
-    w: Awaited<ReturnType<typeof childWatches>>,
+    w: ChildWatchMap,
     children: Record<string, KubeObject[]>,
   ): DesiredChild[] {
     const desired: DesiredChild[] = [];

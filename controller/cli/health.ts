@@ -1,6 +1,6 @@
 // Adapts the root controller's view of its boxes to what the health API and metrics read.
 import type { BoxSnapshot } from '../observe/metrics.ts';
-import type { HealthSource, KatalogHealth } from '../observe/server.ts';
+import type { KatalogHealth } from '../observe/server.ts';
 import { boxPhase, type ObservedBox } from '../root/katalog-status.ts';
 
 export function katalogHealth(observed: readonly ObservedBox[]): KatalogHealth[] {
@@ -35,5 +35,3 @@ export function boxSnapshots(observed: readonly ObservedBox[]): BoxSnapshot[] {
     workers: o.runtime?.workers ?? 0,
   }));
 }
-
-export type { HealthSource };

@@ -3,7 +3,7 @@
 // phase or condition actually changes, so a steady state writes nothing.
 import type { BoxPhase, BoxStatus } from '../../api-types/box.ts';
 import type { Katalog, KatalogStatus } from '../../api-types/katalog.ts';
-import type { StatusCondition } from '../../api-types/status-condition.ts';
+import { type StatusCondition, withTransitionTimes } from '../../api-types/status-condition.ts';
 import type { BoxStatusSnapshot } from '../box/operator-box.ts';
 import type { PlannedBox } from './desired-boxes.ts';
 
@@ -69,14 +69,9 @@ export function katalogStatus(katalog: Katalog, observed: readonly ObservedBox[]
   const boxes: Record<string, BoxStatus> = {};
   for (const o of observed) boxes[o.planned.name] = boxStatus(o, previous?.boxes?.[o.planned.name], nowIso);
   const ready = readyCondition(boxes, katalog.metadata.generation);
-  const prevReady = previous?.conditions?.find((c) => c.type === 'Ready');
-  const condition: StatusCondition = {
-    ...ready,
-    lastTransitionTime: prevReady && prevReady.status === ready.status ? prevReady.lastTransitionTime : nowIso,
-  };
   return {
     observedGeneration: katalog.metadata.generation ?? 0,
-    conditions: [condition],
+    conditions: withTransitionTimes([ready], previous?.conditions, nowIso),
     boxes,
     boxCount: observed.length,
     runningBoxes: Object.values(boxes).filter((b) => b.phase === 'Running').length,

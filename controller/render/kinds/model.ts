@@ -1,3 +1,4 @@
+import type { KubeObject } from '../../kube/object.ts';
 // Types and constants shared by every kind renderer (re-exported by index.ts).
 
 /** The shorthand child kinds, by the key a Katalog lists them under (api-types/children.ts `childKinds`). */
@@ -35,17 +36,8 @@ export interface RenderedEntry {
   [field: string]: unknown;
 }
 
-export interface KubeManifest {
-  apiVersion: string;
-  kind: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-  };
-  [k: string]: unknown;
-}
+/** A rendered manifest: the same plain-JSON object shape the rest of the runtime handles. */
+export type KubeManifest = KubeObject;
 
 /** A rendered value has the wrong type or range; `field` is its path inside the entry (`replicas`, `env[1].value`). */
 export class RenderError extends Error {

@@ -2,13 +2,15 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, test } from 'node:test';
 import { katalogCrd, toStructural } from './crd.ts';
-import { crdsDir, generatedCrds } from './generate.ts';
+import { generatedFiles } from './generate.ts';
 
-describe('crds/ generated from api-types/', () => {
-  for (const [file, text] of Object.entries(generatedCrds())) {
-    test(`crds/${file} matches the schemas (run make gen after changing api-types/)`, async () => {
-      assert.equal(await readFile(`${crdsDir}${file}`, 'utf8'), text);
-    });
+describe('crds/ and docs/reference/ generated from api-types/', () => {
+  for (const { dir, label, files } of generatedFiles()) {
+    for (const [file, text] of Object.entries(files)) {
+      test(`${label}${file} matches the schemas (run make gen after changing api-types/)`, async () => {
+        assert.equal(await readFile(`${dir}${file}`, 'utf8'), text);
+      });
+    }
   }
 
   test('the schema uses only what structural CRD schemas allow', () => {

@@ -232,7 +232,7 @@ describe('invalid Katalogs are rejected by the API server, naming the field', ()
 
 describe('third-party CRDs', () => {
   test('the Prometheus Operator CRD set (~1 MB) applies server-side and becomes Established', async () => {
-    const dir = fileURLToPath(new URL('../../shared/fixtures/third-party-crds/', import.meta.url));
+    const dir = fileURLToPath(new URL('./fixtures/third-party-crds/', import.meta.url));
     await kubectlOk(['apply', '--server-side', '-f', dir]);
     await kubectlOk(['wait', '--for=condition=Established', '--timeout=60s', '-f', dir]);
     const names = await kubectlOk(['get', 'crd', '-o', 'name']);

@@ -4,11 +4,10 @@
 // never sync; the request paths it sends are also counted. Names carry the process id.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { type ApiClient, createApiClient, isNotFound, loadKubeConfig } from '../controller/kube/api-client.ts';
 import type { KubeObject } from '../controller/kube/object.ts';
 import { getOrUndefined, type InProcessController, startInProcessController } from './support/controller.ts';
-import { createCrd, testCrd } from './support/crds.ts';
+import { applyOrkestraCrds, createCrd, testCrd } from './support/crds.ts';
 import { kubectlOk } from './support/kubectl.ts';
 import {
   ensureServiceAccount,
@@ -18,7 +17,6 @@ import {
 } from './support/service-account.ts';
 import { eventually } from './support/wait.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const PID = process.pid;
 const GROUP = `scoped${PID}.e2e.orkestra.io`;
 const ALLOWED = [`scoped-${PID}-a`, `scoped-${PID}-b`];
@@ -49,8 +47,7 @@ async function applyObject(path: string, body: Record<string, unknown>) {
 
 before(async () => {
   admin = createApiClient(loadKubeConfig(process.env.KUBECONFIG));
-  await kubectlOk(['apply', '--server-side', '-f', `${root}crds/`]);
-  await kubectlOk(['wait', '--for=condition=Established', '--timeout=60s', '-f', `${root}crds/`]);
+  await applyOrkestraCrds();
   await createCrd(admin, testCrd(GROUP, 'Gadget'));
   for (const ns of [...ALLOWED, OUTSIDE]) await kubectlOk(['create', 'namespace', ns]);
   const sa = await ensureServiceAccount(admin, ALLOWED[0] as string, 'controller');

@@ -6,16 +6,14 @@
 // nothing reconciles it. Names carry the process id.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { FINALIZER } from '../controller/box/ownership.ts';
 import { type ApiClient, createApiClient, isNotFound, loadKubeConfig } from '../controller/kube/api-client.ts';
 import type { KubeList, KubeObject } from '../controller/kube/object.ts';
 import { getOrUndefined, type InProcessController, startInProcessController } from './support/controller.ts';
-import { createCrd, testCrd } from './support/crds.ts';
+import { applyOrkestraCrds, createCrd, testCrd } from './support/crds.ts';
 import { kubectlOk } from './support/kubectl.ts';
 import { eventually } from './support/wait.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const PID = process.pid;
 const GROUP = `life${PID}.e2e.orkestra.io`;
 const NS = `life-${PID}`;
@@ -94,7 +92,8 @@ async function reconciled(kind: Kind, names: readonly string[], finalizers: read
 }
 
 async function finalizersOf(kind: Kind, name: string): Promise<string[] | undefined> {
-  return (await get(crPath(kind, name)))?.metadata.finalizers ?? (undefined as string[] | undefined);
+  const o = await get(crPath(kind, name));
+  return o ? (o.metadata.finalizers ?? []) : undefined;
 }
 
 async function deleteIgnoringMissing(path: string) {
@@ -108,8 +107,7 @@ async function deleteIgnoringMissing(path: string) {
 before(async () => {
   client = createApiClient(loadKubeConfig(process.env.KUBECONFIG));
   controllerClient = createApiClient(loadKubeConfig(process.env.KUBECONFIG));
-  await kubectlOk(['apply', '--server-side', '-f', `${root}crds/`]);
-  await kubectlOk(['wait', '--for=condition=Established', '--timeout=60s', '-f', `${root}crds/`]);
+  await applyOrkestraCrds();
   for (const kind of KINDS) await createCrd(client, testCrd(GROUP, kind));
   await kubectlOk(['create', 'namespace', NS]);
   controller = startInProcessController(controllerClient);

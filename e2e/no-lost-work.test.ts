@@ -5,11 +5,10 @@
 // controller restart and no change to the resources. Names carry the process id.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { type ApiClient, createApiClient, loadKubeConfig } from '../controller/kube/api-client.ts';
 import type { KubeObject } from '../controller/kube/object.ts';
 import { getOrUndefined, type InProcessController, startInProcessController } from './support/controller.ts';
-import { createCrd, testCrd } from './support/crds.ts';
+import { applyOrkestraCrds, createCrd, testCrd } from './support/crds.ts';
 import { kubectlOk } from './support/kubectl.ts';
 import {
   ensureServiceAccount,
@@ -19,7 +18,6 @@ import {
 } from './support/service-account.ts';
 import { eventually } from './support/wait.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const PID = process.pid;
 const GROUP = `retry${PID}.e2e.orkestra.io`;
 const NS = `retry-${PID}`;
@@ -40,8 +38,7 @@ const refused = new Map<string, number>();
 
 before(async () => {
   admin = createApiClient(loadKubeConfig(process.env.KUBECONFIG));
-  await kubectlOk(['apply', '--server-side', '-f', `${root}crds/`]);
-  await kubectlOk(['wait', '--for=condition=Established', '--timeout=60s', '-f', `${root}crds/`]);
+  await applyOrkestraCrds();
   await createCrd(admin, testCrd(GROUP, 'Retrier'));
   await kubectlOk(['create', 'namespace', NS]);
   const sa = await ensureServiceAccount(admin, NS, 'controller');

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { type ApiClient, createApiClient, isNotFound, loadKubeConfig } from '../controller/kube/api-client.ts';
 import type { KubeObject } from '../controller/kube/object.ts';
-import { createCrd, testCrd } from './support/crds.ts';
+import { applyOrkestraCrds, createCrd, testCrd } from './support/crds.ts';
 import { kubectlOk, testKubeconfig } from './support/kubectl.ts';
 import { eventually } from './support/wait.ts';
 
@@ -82,8 +82,7 @@ async function startSlowWebhook(): Promise<{ port: number; ca: string }> {
 
 before(async () => {
   client = createApiClient(loadKubeConfig(process.env.KUBECONFIG));
-  await kubectlOk(['apply', '--server-side', '-f', `${root}crds/`]);
-  await kubectlOk(['wait', '--for=condition=Established', '--timeout=60s', '-f', `${root}crds/`]);
+  await applyOrkestraCrds();
   for (const kind of kinds) await createCrd(client, testCrd(GROUP, kind));
   await kubectlOk(['create', 'namespace', NS]);
 });

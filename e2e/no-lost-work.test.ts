@@ -121,7 +121,10 @@ describe('no lost work', () => {
     const started = performance.now();
     await eventually(
       `every resource refused more than ${OLD_GIVE_UP + 10} times`,
-      () => NAMES.every((n) => (refused.get(n) ?? 0) > OLD_GIVE_UP + 10),
+      () => {
+        if (NAMES.every((n) => (refused.get(n) ?? 0) > OLD_GIVE_UP + 10)) return true;
+        throw new Error(`refused so far: ${NAMES.map((n) => `${n}=${refused.get(n) ?? 0}`).join(', ')}`);
+      },
       15_000,
     );
     console.log(

@@ -6,7 +6,8 @@ import type { Cache } from './cache.ts';
 import { objectKey, splitKey } from './object.ts';
 import { type Reflector, type ReflectorOptions, startReflector } from './reflector.ts';
 
-function cacheView(caches: ReadonlyMap<string, Cache>): Cache {
+/** One read view over caches of disjoint namespaces. */
+export function cacheView(caches: ReadonlyMap<string, Cache>): Cache {
   const all = [...caches.values()];
   const owner = (key: string) => {
     const cache = caches.get(splitKey(key).namespace ?? '');

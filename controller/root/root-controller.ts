@@ -184,6 +184,10 @@ export function startRootController(deps: RootControllerDeps): RootController {
     return drained;
   }
 
+  // Deleting Katalogs whose finalizer was just removed: their boxes must not start again in the
+  // moment before the watch reports them gone.
+  const released = new Set<string>();
+
   async function katalogFinalizers(katalogList: readonly Katalog[]) {
     let waiting = false;
     for (const k of katalogList) {
@@ -196,16 +200,19 @@ export function startRootController(deps: RootControllerDeps): RootController {
         const mine = [...running.keys()].filter((id) => id.startsWith(`${k.metadata.name}/`));
         await stopBoxes(mine, 'Katalog deleted (onDelete: Delete), its custom resources are gone', () => 'gone');
       }
+      if (change === 'remove' && isDeleting(k)) released.add(k.metadata.uid as string);
       await setKatalogFinalizer(client, KATALOG_RESOURCE, k, change);
       log.info(change === 'add' ? 'Katalog finalizer added' : 'Katalog finalizer removed', { name: k.metadata.name });
     }
+    const present = new Set(katalogList.map((k) => k.metadata.uid as string));
+    for (const uid of released) if (!present.has(uid)) released.delete(uid);
     if (waiting) setTimeout(trigger, DRAIN_POLL_MS).unref();
   }
 
   async function reconcileBoxes() {
     const all = katalogs.cache.list().map((k) => k as unknown as Katalog);
     // A deleting Katalog runs on only while onDelete: Delete has custom resources to delete.
-    const live = all.filter((k) => !isDeleting(k) || deletesResources(k));
+    const live = all.filter((k) => !isDeleting(k) || (deletesResources(k) && !released.has(k.metadata.uid as string)));
     const byName = new Map(live.map((k) => [k.metadata.name, k]));
     plan = planBoxes({
       katalogs: live,

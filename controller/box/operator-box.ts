@@ -72,6 +72,8 @@ export interface OperatorBox {
   readonly resource: ResourceRef;
   readonly reflector: Reflector;
   config(): BoxConfig;
+  /** The custom resources this box reconciles: its cache, within its namespace scope. */
+  managedObjects(): KubeObject[];
   /** Replaces the configuration and reconciler without touching the watch; re-enqueues every object. */
   swap(config: BoxConfig): void;
   status(): BoxStatusSnapshot;
@@ -216,6 +218,7 @@ export function startOperatorBox(initial: BoxConfig, deps: OperatorBoxDeps): Ope
     }
   };
   reflector.waitForSync().then(notifyIfChanged, () => {});
+  const managedObjects = () => reflector.cache.list().filter((o) => inNamespace(o.metadata.namespace));
 
   // Resync: a periodic re-enqueue of every cached object, so drift nobody told us about is caught.
   let resyncTimer: ReturnType<typeof setInterval> | undefined;
@@ -238,6 +241,7 @@ export function startOperatorBox(initial: BoxConfig, deps: OperatorBoxDeps): Ope
     resource: config.resource,
     reflector,
     config: () => config,
+    managedObjects,
     swap(next) {
       if (JSON.stringify(next.resource) !== JSON.stringify(config.resource)) {
         throw new Error(`box ${config.id}: cannot swap ${config.resource.kind} for ${next.resource.kind} in place`);
@@ -280,9 +284,13 @@ export function startOperatorBox(initial: BoxConfig, deps: OperatorBoxDeps): Ope
       // After the workers, so no reconcile puts a finalizer back; before the watch, whose cache
       // names the objects.
       if (options.releaseFinalizers) {
-        const mine = reflector.cache.list().filter((o) => inNamespace(o.metadata.namespace));
         try {
-          const released = await releaseFinalizers(deps.client, config.resource, mine, boxFinalizers(config));
+          const released = await releaseFinalizers(
+            deps.client,
+            config.resource,
+            managedObjects(),
+            boxFinalizers(config),
+          );
           logger.info('finalizers released', { objects: released });
         } catch (err) {
           logger.error('releasing finalizers failed', { err: errorField(err) });

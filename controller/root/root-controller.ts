@@ -175,7 +175,7 @@ export function startRootController(deps: RootControllerDeps): RootController {
         drained = false;
         continue;
       }
-      const left = box.reflector.cache.list();
+      const left = box.managedObjects();
       if (left.length === 0) continue;
       drained = false;
       const sent = await deleteResources(client, box.resource, left);
@@ -222,7 +222,6 @@ export function startRootController(deps: RootControllerDeps): RootController {
     });
     const wanted = new Map(plan.filter((p) => p.action === 'Run').map((p) => [p.id, p]));
 
-    // Stop what should not run, and boxes whose kind changed (they restart below).
     // Stop what should not run, and boxes whose kind or namespaces changed (they restart below).
     const planned = new Map(plan.map((p) => [p.id, p]));
     const toStop: BoxId[] = [];

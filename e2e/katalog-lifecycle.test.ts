@@ -248,13 +248,14 @@ describe('custom resources when their box stops', () => {
         `onDelete group done for ${uid}`,
       );
     }
+    // The garbage collector may take up to its discovery resync (30 s) to act on a new CRD's objects.
     await eventually(
       'every child gone',
       async () => {
         for (const n of names) if ((await get(cmPath(`${n}-cm`))) || (await get(cmPath(`${n}-extra`)))) return false;
         return true;
       },
-      30_000,
+      45_000,
     );
   });
 

@@ -50,11 +50,17 @@ export const ApiTypes = Type.Object(
 const Queue = Type.Object(
   {
     failureThreshold: Type.Optional(
-      Type.Integer({ description: 'Consecutive failures after which the box is Degraded.', minimum: 1, maximum: 1000 }),
+      Type.Integer({
+        description:
+          'Consecutive failures after which the box is Degraded (default 5); the next success makes it Running again. Failed items are never dropped.',
+        minimum: 1,
+        maximum: 1000,
+      }),
     ),
     maxRetries: Type.Optional(
       Type.Integer({
-        description: 'Retries of one item before it waits for the next change or resync (0 = unbounded).',
+        description:
+          'Ignored, kept so existing Katalogs stay valid: a failing custom resource is retried until it succeeds, with the capped backoff of retryBackoff; failureThreshold marks the box Degraded meanwhile.',
         minimum: 0,
         maximum: 1000,
       }),

@@ -346,6 +346,8 @@ describe('deploy/base', () => {
       ['watch', 'katalogs.orkestra.orkspace.io'],
       ['list', 'komposers.orkestra.orkspace.io'],
       ['patch', 'katalogs.orkestra.orkspace.io', { subresource: 'status' }],
+      // The finalizer of a Katalog with onDelete: Delete.
+      ['patch', 'katalogs.orkestra.orkspace.io'],
       ['patch', 'komposers.orkestra.orkspace.io', { subresource: 'status' }],
       ['watch', 'customresourcedefinitions.apiextensions.k8s.io'],
       ['create', 'events', { namespace: 'default' }],
@@ -359,7 +361,7 @@ describe('deploy/base', () => {
       ['delete', 'nodes'],
       ['create', 'pods', { namespace: 'default' }],
       ['delete', 'katalogs.orkestra.orkspace.io'],
-      ['patch', 'katalogs.orkestra.orkspace.io'],
+      ['patch', 'komposers.orkestra.orkspace.io'],
       ['update', 'customresourcedefinitions.apiextensions.k8s.io'],
       ['create', 'leases.coordination.k8s.io', { namespace: 'default' }],
       ['create', 'clusterroles.rbac.authorization.k8s.io'],

@@ -15,7 +15,11 @@ program
   .option('--lease-duration <d>', 'leader Lease duration', '15s')
   .option('--renew-deadline <d>', 'how long the leader retries renewing before stepping down', '10s')
   .option('--retry-period <d>', 'time between leader election tries', '2s')
-  .option('--shutdown-grace <d>', 'longest clean shutdown before exiting anyway', '10s')
+  .option(
+    '--shutdown-grace <d>',
+    'longest clean shutdown before exiting anyway; its last 2 s (a quarter if shorter) release the Lease and flush Events',
+    '10s',
+  )
   .option(
     '--listen <host:port>',
     'address of /metrics, /healthz, /readyz and /api (port 0: any free port)',

@@ -69,10 +69,10 @@ export async function run(options: RunOptions): Promise<void> {
     );
     logger.info('root controller started', { server: client.server, version: VERSION });
   };
-  const stopRoot = async () => {
+  const stopRoot = async (graceMs?: number) => {
     const r = root;
     root = undefined;
-    await r?.stop();
+    await r?.stop({ graceMs });
     await childWatches.stopAll();
   };
   metrics.setSnapshotSource(() => boxSnapshots(root?.observed() ?? []));
@@ -121,26 +121,43 @@ export async function run(options: RunOptions): Promise<void> {
   });
   logger.info('serving health, metrics and API', { address: `${host || '0.0.0.0'}:${server.port}` });
 
+  // One grace period covers the whole shutdown. Its last part is kept for releasing the Lease
+  // (so a standby takes over at once instead of after the lease expires) and flushing Events;
+  // the boxes get the rest, and whatever they have not finished by then is abandoned.
   const graceMs = parseDuration(options.shutdownGrace);
+  const releaseReserveMs = Math.min(2_000, graceMs / 4);
   const shutdown = async (signal: string) => {
     if (shuttingDown) return;
     shuttingDown = true;
-    logger.info('shutting down', { signal });
+    const started = performance.now();
+    logger.info('shutting down', { signal, graceMs });
     const deadline = setTimeout(() => {
       logger.error('shutdown grace period exceeded, exiting');
       process.exit(1);
     }, graceMs);
-    try {
-      await stopRoot();
-      await elector?.stop();
-      await events.stop();
-      await server.close();
-    } catch (err) {
-      logger.error('error during shutdown', { err: errorField(err) });
-    }
+    const step = async (what: string, work: Promise<unknown>, budgetMs: number) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), Math.max(0, budgetMs));
+      });
+      try {
+        if ((await Promise.race([work, late])) === 'late')
+          logger.error('shutdown step ran out of time', { step: what });
+      } catch (err) {
+        logger.error('error during shutdown', { step: what, err: errorField(err) });
+      } finally {
+        clearTimeout(timer);
+      }
+    };
+    const boxesMs = graceMs - releaseReserveMs;
+    await step('stop boxes', stopRoot(boxesMs * 0.9), boxesMs);
+    const left = () => graceMs - (performance.now() - started) - 100;
+    await step('release the lease', elector?.stop() ?? Promise.resolve(), left());
+    await step('flush events', events.stop(), left());
+    await step('close the server', server.close(), left());
     clearTimeout(deadline);
     client.close();
-    logger.info('stopped');
+    logger.info('stopped', { durationMs: Math.round(performance.now() - started) });
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -30,6 +30,8 @@ export interface PlannedBox {
   /** `Run` when the box should be running; otherwise the phase that explains why not. */
   readonly action: 'Run' | Extract<BoxPhase, 'Failed' | 'WaitingForCRD' | 'WaitingForDependency' | 'Stopped'>;
   readonly message: string;
+  /** Failed because another box already operates this kind: its resources are not this box's. */
+  readonly claimedElsewhere?: boolean;
 }
 
 export interface PlanInput {
@@ -104,6 +106,7 @@ export function planBoxes(input: PlanInput): PlannedBox[] {
         decide(
           'Failed',
           `spec.crds.${name}.apiTypes: ${claimKey} is already operated by box ${otherBox} of Katalog ${otherKatalog}; one kind has one controller`,
+          { claimedElsewhere: true },
         );
         continue;
       }

@@ -65,6 +65,19 @@ const box = {
   },
 };
 
+// Condition and onDelete forEach fields are not checked by the CRD (its CEL cost budget); the
+// loader refuses their reserved segments and fails the box, naming the field.
+const refused = {
+  apiTypes: { group: GROUP, version: 'v1', kind: 'Refused', plural: 'refuseds' },
+  operatorBox: {
+    reconcile: {
+      onReconcile: {
+        configMaps: [{ name: '{{ .metadata.name }}', data: {}, when: [{ field: 'spec.constructor', exists: true }] }],
+      },
+    },
+  },
+};
+
 async function applyCr(name: string, spec: Record<string, unknown>): Promise<Cr> {
   return client.request<Cr>({
     method: 'PATCH',
@@ -91,7 +104,7 @@ before(async () => {
       apiVersion: 'orkestra.orkspace.io/v1alpha1',
       kind: 'Katalog',
       metadata: { name: KATALOG },
-      spec: { crds: { tagged: box } },
+      spec: { crds: { tagged: box, refused } },
     },
   });
   running = startInProcessController(controllerClient);
@@ -124,6 +137,21 @@ after(async () => {
 });
 
 describe('field paths with bracket-quoted keys', () => {
+  test('a reserved segment in a condition field fails its box, naming the condition; the other box runs', async () => {
+    const boxes = await eventually('refused Failed', async () => {
+      const k = await getOrUndefined<
+        KubeObject & { status?: { boxes?: Record<string, { phase: string; message?: string }> } }
+      >(client, `${KATALOGS}/${KATALOG}`);
+      return k?.status?.boxes?.refused?.phase === 'Failed' ? k.status.boxes : undefined;
+    });
+    assert.equal(
+      boxes.refused?.message,
+      'spec.crds.refused.operatorBox.reconcile.onReconcile.configMaps[0].when[0]: invalid field path "spec.constructor": ' +
+        'segment "constructor" is reserved (__proto__, constructor and prototype cannot be used)',
+    );
+    assert.equal(boxes.tagged?.phase, 'Running');
+  });
+
   test('a mutation rule sets metadata.annotations["a.b/c"] on the copy the box renders from', async () => {
     await applyCr('shop', { team: 'team-a', 'env.list': ['dev', 'prod'] });
     const owner = await eventually('the owner ConfigMap', () => configMap('shop-owner'));

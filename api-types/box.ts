@@ -3,6 +3,7 @@ import { gateProperties, MutationRule, ValidationRule } from './condition.ts';
 import {
   celRules,
   duration,
+  fieldPath,
   freeform,
   GROUP,
   oneOf,
@@ -109,10 +110,8 @@ const Reconcile = Type.Object(
 
 const StatusField = Type.Object(
   {
-    path: Type.String({
-      description: 'Path under .status, e.g. url.',
+    path: fieldPath('Path under .status, e.g. url or endpoint.host.', {
       pattern: '^[A-Za-z][A-Za-z0-9]*(\\.[A-Za-z][A-Za-z0-9]*)*$',
-      maxLength: 256,
     }),
     value: template('Value (a template).'),
     ...gateProperties,

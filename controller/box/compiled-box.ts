@@ -5,6 +5,7 @@ import type { Box } from '../../api-types/box.ts';
 import type { ChildKindKey } from '../../api-types/children.ts';
 import type { Condition } from '../../api-types/condition.ts';
 import { type CompiledCondition, compileCondition, compileGate } from '../render/condition/index.ts';
+import { type FieldPath, parseFieldPath, readPath } from '../render/path/index.ts';
 import { type CompiledValue, compileValue } from '../render/template/index.ts';
 import { parseDuration } from './duration.ts';
 
@@ -35,7 +36,7 @@ export interface ChildKind {
 
 interface Expansion {
   readonly gate: CompiledCondition;
-  readonly forEach: { readonly field: string; readonly as: string } | undefined;
+  readonly forEach: { readonly field: FieldPath; readonly as: string } | undefined;
 }
 
 export interface ChildTemplate extends Expansion, ChildKind {
@@ -66,7 +67,7 @@ export interface CompiledBox {
   readonly validation: readonly {
     readonly where: string;
     /** The rule's field, for field rules; undefined for CEL rules. */
-    readonly field: string | undefined;
+    readonly field: FieldPath | undefined;
     /** exists/notExists rules judge presence itself, so they apply to a missing field. */
     readonly requiresPresence: boolean;
     readonly condition: CompiledCondition;
@@ -75,14 +76,14 @@ export interface CompiledBox {
   }[];
   readonly mutation: readonly {
     readonly where: string;
-    readonly field: string;
+    readonly field: FieldPath;
     readonly gate: CompiledCondition;
     readonly mode: 'default' | 'value';
     readonly value: CompiledValue;
   }[];
   readonly statusFields: readonly {
     readonly where: string;
-    readonly path: string;
+    readonly path: FieldPath;
     readonly value: CompiledValue;
     readonly gate: CompiledCondition;
   }[];
@@ -103,11 +104,33 @@ type Entry = Record<string, unknown> & {
   reconcile?: boolean;
 };
 
+/** Parses a field path of the Katalog; a malformed or reserved one fails the box, naming `where`. */
+function fieldPathAt(path: string, where: string): FieldPath {
+  try {
+    return parseFieldPath(path);
+  } catch (err) {
+    throw new Error(`${where}: ${(err as Error).message}`);
+  }
+}
+
 function expansion(entry: Entry, where: string): Expansion {
+  const forEach = entry.forEach;
   return {
     gate: compileGate({ when: entry.when, or: entry.or }, where),
-    forEach: entry.forEach ? { field: entry.forEach.field, as: entry.forEach.as ?? 'item' } : undefined,
+    forEach: forEach
+      ? { field: fieldPathAt(forEach.field, `${where}.forEach.field`), as: forEach.as ?? 'item' }
+      : undefined,
   };
+}
+
+/**
+ * What an entry renders once each: the items of its forEach list (none when the field is missing
+ * or not a list), or a single pass without an item.
+ */
+export function expansionItems(entry: Expansion, cr: unknown): readonly unknown[] {
+  if (!entry.forEach) return [undefined];
+  const list = readPath(cr, entry.forEach.field);
+  return Array.isArray(list) ? list : [];
 }
 
 function kindOf(key: ChildKindKey, entry: Entry, where: string): ChildKind {
@@ -184,7 +207,7 @@ export function compileBox(boxName: string, box: Box): CompiledBox {
       const presence = ['exists', 'notExists'];
       return {
         where,
-        field: rule.field,
+        field: rule.field === undefined ? undefined : fieldPathAt(rule.field, `${where}.field`),
         requiresPresence: presence.includes(rule.operator ?? '') || presence.some((op) => op in rule),
         condition: compileCondition(condition as Condition, where),
         message,
@@ -196,7 +219,7 @@ export function compileBox(boxName: string, box: Box): CompiledBox {
       const mode = rule.value !== undefined ? 'value' : 'default';
       return {
         where,
-        field: rule.field,
+        field: fieldPathAt(rule.field, `${where}.field`),
         gate: compileGate({ when: rule.when, or: rule.or }, where),
         mode,
         value: compileValue(mode === 'value' ? rule.value : rule.default, `${where}.${mode}`),
@@ -206,7 +229,7 @@ export function compileBox(boxName: string, box: Box): CompiledBox {
       const where = `${base}.operatorBox.emit.status.fields[${i}]`;
       return {
         where,
-        path: field.path,
+        path: fieldPathAt(field.path, `${where}.path`),
         value: compileValue(field.value, `${where}.value`),
         gate: compileGate({ when: field.when, or: field.or }, where),
       };

@@ -17,12 +17,17 @@ import {
 import type { Discovery } from '../kube/discovery.ts';
 import type { KubeObject, ResourceRef } from '../kube/object.ts';
 import { errorField } from '../observe/log.ts';
-import { readPath } from '../render/condition/index.ts';
 import { renderKind, type ShorthandKind } from '../render/kinds/index.ts';
 import type { TemplateData } from '../render/template/index.ts';
 import { applyMutations, validate } from './admission-rules.ts';
 import { childHealth } from './child-health.ts';
-import { type ChildKind, type ChildTemplate, type CompiledBox, compileBoxCached } from './compiled-box.ts';
+import {
+  type ChildKind,
+  type ChildTemplate,
+  type CompiledBox,
+  compileBoxCached,
+  expansionItems,
+} from './compiled-box.ts';
 import { type ChildSummary, crStatus, type Outcome, type Problem } from './cr-status.ts';
 import { deleteCustomResource } from './deletion.ts';
 import type { BoxConfig, BoxHandle } from './operator-box.ts';
@@ -199,12 +204,7 @@ export function declarativeReconciler(
           stalled: false,
         });
       }
-      let items: unknown[] = [undefined];
-      if (t.forEach) {
-        const list = readPath(cr, t.forEach.field);
-        items = Array.isArray(list) ? list : [];
-      }
-      items.forEach((item, i) => {
+      expansionItems(t, cr).forEach((item, i) => {
         const data = t.forEach ? { ...base, item, [t.forEach.as]: item } : base;
         let object: KubeObject;
         try {
@@ -315,7 +315,7 @@ export function declarativeReconciler(
       problem?: Problem;
       warnings: string[];
       summaries: ChildSummary[];
-      fields: { path: string; value: unknown }[];
+      fields: Outcome['fields'][number][];
     } = {
       warnings: [],
       summaries: [],

@@ -7,8 +7,7 @@ import { type ApiClient, isNotFound, resourcePath } from '../kube/api-client.ts'
 import type { Discovery } from '../kube/discovery.ts';
 import type { KubeObject, ResourceRef } from '../kube/object.ts';
 import { errorField } from '../observe/log.ts';
-import { readPath } from '../render/condition/index.ts';
-import type { CompiledBox } from './compiled-box.ts';
+import { type CompiledBox, expansionItems } from './compiled-box.ts';
 import { crStatus } from './cr-status.ts';
 import { FINALIZER, hasOwnerReference, type Owner } from './ownership.ts';
 import type { ReconcileResult } from './reconciler.ts';
@@ -71,7 +70,7 @@ async function groupTargets(args: DeletionArgs, group: number) {
   const out: { resource: ResourceRef; namespace: string | undefined; name: string; label: string }[] = [];
   for (const t of args.compiled.onDelete.groups[group]?.targets ?? []) {
     if (!t.gate({ self: cr })) continue;
-    const items = t.forEach ? ((readPath(cr, t.forEach.field) as unknown[] | undefined) ?? []) : [undefined];
+    const items = expansionItems(t, cr);
     const resource = await args.discovery.resolve(t.apiVersion, t.kind);
     if (!resource) continue;
     for (const item of items) {

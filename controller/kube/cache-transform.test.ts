@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { dropBookkeeping, LAST_APPLIED_ANNOTATION } from './cache-transform.ts';
+import type { KubeObject } from './object.ts';
+
+function configMap(annotations?: Record<string, string>): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: {
+      name: 'settings',
+      namespace: 'team-a',
+      uid: 'u1',
+      resourceVersion: '7',
+      labels: { app: 'web' },
+      ...(annotations ? { annotations } : {}),
+      managedFields: [{ manager: 'kubectl', operation: 'Apply', fieldsV1: { 'f:data': { 'f:a': {} } } }],
+    },
+    data: { a: '1' },
+  };
+}
+
+test('drops managedFields and the last-applied annotation, keeps every other field', () => {
+  const out = dropBookkeeping(configMap({ [LAST_APPLIED_ANNOTATION]: '{"huge":true}', 'orkestra.io/x': 'y' }));
+  assert.deepEqual(out, {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: {
+      name: 'settings',
+      namespace: 'team-a',
+      uid: 'u1',
+      resourceVersion: '7',
+      labels: { app: 'web' },
+      annotations: { 'orkestra.io/x': 'y' },
+    },
+    data: { a: '1' },
+  });
+});
+
+test('annotations left empty are removed; objects without either are unchanged', () => {
+  assert.equal(dropBookkeeping(configMap({ [LAST_APPLIED_ANNOTATION]: '{}' })).metadata.annotations, undefined);
+  const plain: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', annotations: { a: 'b' } } };
+  assert.deepEqual(dropBookkeeping(structuredClone(plain)), plain);
+});

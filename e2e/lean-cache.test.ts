@@ -49,7 +49,10 @@ after(async () => {
 describe('lean caches', () => {
   test('objects applied with kubectl are cached without managedFields and last-applied', async () => {
     await kubectlOk(['apply', '-f', '-'], configMapYaml('one'));
-    const live = JSON.parse(await kubectlOk(['get', 'configmap', 'settings', '-n', ns, '-o', 'json'])) as KubeObject;
+    const live = await client.request<KubeObject>({
+      method: 'GET',
+      path: `/api/v1/namespaces/${ns}/configmaps/settings`,
+    });
     assert.ok(live.metadata.managedFields?.length, 'the API server holds managedFields');
     assert.ok(live.metadata.annotations?.[LAST_APPLIED_ANNOTATION], 'the API server holds last-applied');
 

@@ -26,7 +26,7 @@ before(async () => {
   adminToken = token;
   dir = await mkdtemp(join(tmpdir(), 'orkestra-rotation-'));
   tokenPath = join(dir, 'token');
-  await writeFile(tokenPath, 'not-a-valid-token\n', { mode: 0o600 });
+  await writeFile(tokenPath, 'not-a-valid-token', { mode: 0o600 });
   await writeFile(
     join(dir, 'kubeconfig'),
     stringify({

@@ -1,6 +1,6 @@
 // What a reflector keeps of each object it caches. Caches hold every managed object for as long
 // as its box runs, so fields no reader uses are dropped before an object is stored.
-import type { KubeObject } from './object.ts';
+import type { KubeObject, ObjectMeta } from './object.ts';
 
 /**
  * Turns an object fresh from a list or watch into what the cache stores. It receives an object
@@ -17,12 +17,14 @@ export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-confi
  * the live fields and Orkestra's own annotation, never by another manager's bookkeeping).
  */
 export function dropBookkeeping(obj: KubeObject): KubeObject {
-  const meta = obj.metadata;
-  if (meta.managedFields) delete meta.managedFields;
-  const annotations = meta.annotations;
-  if (annotations && LAST_APPLIED_ANNOTATION in annotations) {
-    delete annotations[LAST_APPLIED_ANNOTATION];
-    if (Object.keys(annotations).length === 0) delete meta.annotations;
+  const { managedFields, annotations, ...rest } = obj.metadata;
+  const metadata: ObjectMeta = rest;
+  if (annotations) {
+    const { [LAST_APPLIED_ANNOTATION]: lastApplied, ...others } = annotations;
+    if (Object.keys(others).length > 0) metadata.annotations = lastApplied === undefined ? annotations : others;
   }
+  // A new metadata object rather than `delete`: deleting properties turns a V8 object into a
+  // dictionary, which costs more than the fields it dropped.
+  obj.metadata = metadata;
   return obj;
 }

@@ -7,7 +7,7 @@ import { parseDuration } from '../box/duration.ts';
 import { createApiClient, loadKubeConfig } from '../kube/api-client.ts';
 import { createChildWatches } from '../kube/child-watches.ts';
 import { createDiscovery } from '../kube/discovery.ts';
-import { createEventRecorder } from '../kube/events.ts';
+import { createEventRecorder } from '../kube/events/recorder.ts';
 import { startLeaderElection } from '../kube/leader-election.ts';
 import { createLogger, errorField, type LogLevel } from '../observe/log.ts';
 import { createMetrics } from '../observe/metrics.ts';

@@ -18,7 +18,7 @@ import type { KubeObject, ResourceRef } from '../kube/object.ts';
 import { type Reflector, startReflector } from '../kube/reflector.ts';
 import { createWorkQueue } from '../kube/workqueue.ts';
 import { errorField, type Logger } from '../observe/log.ts';
-import { indexCrds } from './crd-index.ts';
+import { crdForIndex, indexCrds } from './crd-index.ts';
 import { stopLevels } from './dag.ts';
 import { type BoxId, type PlannedBox, planBoxes } from './desired-boxes.ts';
 import { reportBoxFailed } from './failed-box-status.ts';
@@ -98,7 +98,13 @@ export function startRootController(deps: RootControllerDeps): RootController {
   // CRD updates matter only when they touch what a box depends on (Established, served versions,
   // names, scope), but any CRD event triggers one cheap pass; the plan decides.
   const katalogs: Reflector = startReflector({ client, resource: KATALOG_RESOURCE, handler, logger: log });
-  const crds: Reflector = startReflector({ client, resource: CRD_RESOURCE, handler, logger: log });
+  const crds: Reflector = startReflector({
+    client,
+    resource: CRD_RESOURCE,
+    handler,
+    logger: log,
+    transform: crdForIndex,
+  });
 
   const katalogObject = (name: string) => katalogs.cache.get(name) as Katalog | undefined;
   const asKube = (k: Katalog) => k as unknown as KubeObject;

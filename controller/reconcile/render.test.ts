@@ -82,3 +82,17 @@ test('an unserved kind waits (not stalled); a template error or a name rendered 
       /renders ConfigMap twin, as does/.test(err.message),
   );
 });
+
+test('a forEach field that is not a list halts instead of reading as empty', () => {
+  const entries = { configMaps: [{ name: 'x-{{ .item }}', forEach: { field: 'spec.tenants' } }] };
+  assert.deepEqual(render(entries, {}), [], 'absent: no children');
+  assert.throws(
+    () => render(entries, { tenants: 'a,b' }),
+    (err: unknown) =>
+      err instanceof Halt &&
+      err.problem.reason === 'EvaluationError' &&
+      err.problem.message.includes(
+        'spec.crds.web.operatorBox.reconcile.onReconcile.configMaps[0].forEach: spec.tenants is string',
+      ),
+  );
+});

@@ -47,7 +47,16 @@ export function renderChildren(
     let items: unknown[] = [undefined];
     if (t.forEach) {
       const list = readPath(cr, t.forEach.field);
-      items = Array.isArray(list) ? list : [];
+      // Absent is an empty list; anything else that is not a list cannot say which children are
+      // wanted, and reading it as empty would prune them all.
+      if (list !== undefined && list !== null && !Array.isArray(list)) {
+        throw new Halt({
+          reason: 'EvaluationError',
+          message: `box ${owner.box}: ${t.where}.forEach: ${t.forEach.field} is ${typeof list}, not a list; children and status fields left as they are`,
+          stalled: true,
+        });
+      }
+      items = list ?? [];
     }
     items.forEach((item, i) => {
       const data = t.forEach ? { ...base, item, [t.forEach.as]: item } : base;

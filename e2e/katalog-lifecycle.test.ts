@@ -6,7 +6,7 @@
 // nothing reconciles it. Names carry the process id.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { FINALIZER } from '../controller/box/ownership.ts';
+import { FINALIZER } from '../controller/reconcile/ownership.ts';
 import { type ApiClient, createApiClient, isNotFound, loadKubeConfig } from '../controller/kube/api-client.ts';
 import type { KubeList, KubeObject } from '../controller/kube/object.ts';
 import { getOrUndefined, type InProcessController, startInProcessController } from './support/controller.ts';

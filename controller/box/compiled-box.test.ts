@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Box } from '../../api-types/box.ts';
-import { applyMutations, validate } from './admission-rules.ts';
+import { applyMutations, validate } from '../reconcile/admission-rules.ts';
 import { compileBox, expansionItems } from './compiled-box.ts';
 
 const apiTypes = { group: 'demo.orkestra.io', version: 'v1alpha1', kind: 'Website', plural: 'websites' };

@@ -34,8 +34,15 @@ export interface ChildKind {
   readonly kind: string;
 }
 
+/** The conditions a gate was compiled from, to name the expression when one fails to evaluate. */
+export interface GateSource {
+  readonly when?: readonly Condition[];
+  readonly or?: readonly Condition[];
+}
+
 interface Expansion {
   readonly gate: CompiledCondition;
+  readonly gateSource: GateSource;
   readonly forEach: { readonly field: FieldPath; readonly as: string } | undefined;
 }
 
@@ -57,6 +64,8 @@ export interface DeleteTarget extends Expansion, ChildKind {
 }
 
 export interface CompiledBox {
+  /** The box's name: its key under `spec.crds`. */
+  readonly name: string;
   readonly children: readonly ChildTemplate[];
   readonly childKinds: readonly ChildKind[];
   readonly onDelete: {
@@ -78,6 +87,7 @@ export interface CompiledBox {
     readonly where: string;
     readonly field: FieldPath;
     readonly gate: CompiledCondition;
+    readonly gateSource: GateSource;
     readonly mode: 'default' | 'value';
     readonly value: CompiledValue;
   }[];
@@ -86,6 +96,7 @@ export interface CompiledBox {
     readonly path: FieldPath;
     readonly value: CompiledValue;
     readonly gate: CompiledCondition;
+    readonly gateSource: GateSource;
   }[];
   readonly conditionsEnabled: boolean;
   readonly eventsEnabled: boolean;
@@ -117,6 +128,7 @@ function expansion(entry: Entry, where: string): Expansion {
   const forEach = entry.forEach;
   return {
     gate: compileGate({ when: entry.when, or: entry.or }, where),
+    gateSource: { when: entry.when, or: entry.or },
     forEach: forEach
       ? { field: fieldPathAt(forEach.field, `${where}.forEach.field`), as: forEach.as ?? 'item' }
       : undefined,
@@ -194,6 +206,7 @@ export function compileBox(boxName: string, box: Box): CompiledBox {
   for (const c of children) kinds.set(`${c.apiVersion}/${c.kind}`, { apiVersion: c.apiVersion, kind: c.kind });
 
   return {
+    name: boxName,
     children,
     childKinds: [...kinds.values()],
     onDelete: {
@@ -221,6 +234,7 @@ export function compileBox(boxName: string, box: Box): CompiledBox {
         where,
         field: fieldPathAt(rule.field, `${where}.field`),
         gate: compileGate({ when: rule.when, or: rule.or }, where),
+        gateSource: { when: rule.when, or: rule.or },
         mode,
         value: compileValue(mode === 'value' ? rule.value : rule.default, `${where}.${mode}`),
       };
@@ -232,6 +246,7 @@ export function compileBox(boxName: string, box: Box): CompiledBox {
         path: fieldPathAt(field.path, `${where}.path`),
         value: compileValue(field.value, `${where}.value`),
         gate: compileGate({ when: field.when, or: field.or }, where),
+        gateSource: { when: field.when, or: field.or },
       };
     }),
     deletionWork: groups.some((g) => g.targets.length > 0) || children.some((c) => c.explicitNamespace),

@@ -14,9 +14,9 @@ import {
 } from '../kube/rate-limiter.ts';
 import type { Reflector } from '../kube/reflector.ts';
 import { errorField, type Logger } from '../observe/log.ts';
+import { FINALIZER } from '../reconcile/ownership.ts';
 import { parseDuration } from './duration.ts';
 import { createHealth, type HealthSnapshot } from './health.ts';
-import { FINALIZER } from './ownership.ts';
 import type { Reconciler } from './reconciler.ts';
 import { releaseFinalizers } from './release-finalizers.ts';
 import { type BoxMetrics, startWorkLoop } from './work-loop.ts';

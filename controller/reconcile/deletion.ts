@@ -3,14 +3,15 @@
 // Event), then children that the garbage collector cannot reach (other namespaces, cluster
 // scope) are deleted explicitly, and the finalizer is released last. Owner-referenced children
 // go with the custom resource through the garbage collector.
+
+import { type CompiledBox, expansionItems } from '../box/compiled-box.ts';
+import type { ReconcileResult } from '../box/reconciler.ts';
 import { type ApiClient, isNotFound, resourcePath } from '../kube/api-client.ts';
 import type { Discovery } from '../kube/discovery.ts';
 import type { KubeObject, ResourceRef } from '../kube/object.ts';
 import { errorField } from '../observe/log.ts';
-import { type CompiledBox, expansionItems } from './compiled-box.ts';
 import { crStatus } from './cr-status.ts';
 import { FINALIZER, hasOwnerReference, type Owner } from './ownership.ts';
-import type { ReconcileResult } from './reconciler.ts';
 
 export interface DeletionArgs {
   readonly client: ApiClient;

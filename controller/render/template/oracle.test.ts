@@ -6,31 +6,17 @@
  * and the difference is the one described.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { renderText } from './evaluate.ts';
 import { ACCEPTANCE_TEMPLATES, CORPUS, type OracleCase } from './oracle/corpus.ts';
 import { DATASETS } from './oracle/datasets.ts';
 import { DIFFERENCES, type Outcome } from './oracle/differences.ts';
 import { GENERATED_FUNCTIONS, generatedCases } from './oracle/generated.ts';
+import { renderWithGo } from './oracle/run.ts';
 import { parse } from './parser.ts';
 
-const here = dirname(fileURLToPath(import.meta.url));
 const GENERATED = generatedCases(500, 20261203);
 const ALL: readonly OracleCase[] = [...CORPUS, ...GENERATED];
-
-function goOutcomes(cases: readonly OracleCase[]): Outcome[] {
-  const binary = execFileSync('bash', [join(here, 'oracle', 'build.sh')], { encoding: 'utf8' }).trim();
-  const input = JSON.stringify({
-    data: DATASETS,
-    cases: cases.map((c, i) => ({ id: String(i), template: c.template, data: c.data })),
-  });
-  const out = execFileSync(binary, { input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  const results = JSON.parse(out) as Array<{ id: string; ok: boolean; out?: string; err?: string }>;
-  return results.map((r) => ({ ok: r.ok, text: r.ok ? (r.out ?? '') : (r.err ?? '') }));
-}
 
 /** Text mode, as Go renders: a single-action template's typed value is checked separately. */
 export function tsOutcome(template: string, data: unknown): Outcome {
@@ -46,7 +32,7 @@ function same(go: Outcome, ts: Outcome): boolean {
 }
 
 describe('template oracle: Go text/template + Sprig v3.3.0', () => {
-  const go = goOutcomes(ALL);
+  const go = renderWithGo(ALL, DATASETS);
 
   it(`runs ${ALL.length} templates (${CORPUS.length} hand-written, ${GENERATED.length} generated)`, () => {
     assert.equal(go.length, ALL.length);

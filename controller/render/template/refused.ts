@@ -16,6 +16,8 @@ const RANDOM_KEY =
   'it generates a new key or certificate on every call, and a controller re-renders on every reconcile, so the children would be rewritten forever; create the Secret once (cert-manager, or a Secret you apply)';
 const RANDOM_SALT =
   'it uses a random salt, so its result changes on every call and the children would be rewritten forever';
+const SCRYPT =
+  'it runs scrypt with 32 MiB of memory and about 0.1 s of CPU on every call, and a controller re-renders on every reconcile; put the derived password in a Secret';
 const NOT_YET = 'it is deterministic but not implemented yet';
 const HELM = 'it needs a Helm chart (templates, files or the cluster), which a Katalog does not have';
 
@@ -57,8 +59,7 @@ export const REFUSED: ReadonlyMap<string, string> = new Map([
   ['bcrypt', RANDOM_SALT],
   ['htpasswd', RANDOM_SALT],
   ['encryptAES', RANDOM_SALT],
-  ['derivePassword', NOT_YET],
-  ['decryptAES', NOT_YET],
+  ['derivePassword', SCRYPT],
   ['urlParse', NOT_YET],
   ['urlJoin', NOT_YET],
   ['include', HELM],

@@ -2,10 +2,11 @@
  * Encodings: base64/base32 (Sprig returns Go's error text as the result for bad input), JSON both
  * ways (Sprig), YAML both ways (the functions Helm adds: toYaml, fromYaml, fromYamlArray).
  */
+import { createDecipheriv } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import { FunctionError } from './errors.ts';
 import { goJson } from './format.ts';
-import { fn, strings1, type TemplateFunction } from './function-args.ts';
+import { fn, stringArg, strings1, type TemplateFunction } from './function-args.ts';
 import { goYaml } from './go-yaml.ts';
 import { owned } from './sprig-collections.ts';
 import { kindOf, type PlainObject } from './values.ts';
@@ -103,6 +104,26 @@ function parseYamlValue(s: string): unknown {
   }
 }
 
+/** Sprig's decryptAES: AES-256-CBC, key = the password's bytes zero-padded or cut to 32, IV first. */
+function decryptAES(password: string, crypt64: string): string {
+  if (crypt64 === '') return '';
+  const key = Buffer.alloc(32);
+  Buffer.from(password, 'utf8').copy(key, 0, 0, 32);
+  const decoded = base64decode(crypt64);
+  const crypt = Buffer.from(crypt64.replace(/[\r\n]/g, ''), 'base64');
+  if (decoded.startsWith('illegal base64 data')) throw new FunctionError(decoded);
+  if (crypt.length < 16)
+    throw new FunctionError(`runtime error: slice bounds out of range [:16] with capacity ${crypt.length}`);
+  if ((crypt.length - 16) % 16 !== 0) throw new FunctionError('crypto/cipher: input not full blocks');
+  const decipher = createDecipheriv('aes-256-cbc', key, crypt.subarray(0, 16)).setAutoPadding(false);
+  const plain = Buffer.concat([decipher.update(crypt.subarray(16)), decipher.final()]);
+  const pad = plain.length === 0 ? 0 : (plain[plain.length - 1] as number);
+  if (plain.length === 0 || pad > plain.length) {
+    throw new FunctionError(`runtime error: slice bounds out of range [:${plain.length - pad}]`);
+  }
+  return plain.subarray(0, plain.length - pad).toString('utf8');
+}
+
 function toYaml(value: unknown): string {
   const out = goYaml(value);
   return out.endsWith('\n') ? out.slice(0, -1) : out;
@@ -144,6 +165,7 @@ export const ENCODING_FUNCTIONS: ReadonlyArray<readonly [string, TemplateFunctio
     }),
   ],
   ['toYaml', fn(1, 1, (args) => toYaml(args[0]))],
+  ['decryptAES', fn(2, 2, (args) => decryptAES(stringArg(args, 0), stringArg(args, 1)))],
   [
     'fromYaml',
     strings1((s) => {

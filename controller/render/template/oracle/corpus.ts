@@ -208,6 +208,7 @@ doc('mustToJson', '{{ mustToJson .spec.ports }}');
 doc('mustToPrettyJson', '{{ mustToPrettyJson (dict) }}');
 doc('mustToRawJson', '{{ mustToRawJson "a<b" }}');
 doc('mustFromJson', '{{ mustFromJson "[true]" }}');
+doc('decryptAES', '{{ "ABEiM0RVZneImaq7zN3u/8OXzIfXJLuNLXmf+rPUOjo=" | decryptAES "s3cret" }}');
 c(
   '{{ sha1sum "" }}',
   '{{ adler32sum "" }}',
@@ -255,6 +256,9 @@ c(
   '{{ fromYaml "" }}',
   '{{ fromYaml "a:\\n  b: [1, 2]\\n  c: {d: e}" | toJson }}',
   '{{ fromYamlArray "[]" }}',
+  '{{ decryptAES "s3cret" "" }}',
+  '{{ decryptAES "s3cret" "AAAA" }}',
+  '{{ decryptAES "s3cret" "!!" }}',
 );
 
 // -- integer and float math ----------------------------------------------------------------------
@@ -562,13 +566,14 @@ c(
   '{{ len 3 }}',
 );
 
-// -- the acceptance Katalog's expressions (e2e and compiled-box tests render the same) ------------
+// -- the acceptance Katalog (e2e/template-functions.test.ts renders it through the controller) ----
+/** ConfigMap data of the acceptance Katalog: each value is text, so it is a valid ConfigMap value. */
 export const ACCEPTANCE_TEMPLATES = {
-  replicas: '{{ add (int .spec.replicas) 1 }}',
+  replicas: '{{ add (int .spec.replicas) 1 | toString }}',
   hosts: '{{ join "," (list .metadata.name "example.com") }}',
   labels: '{{ dict "app" .metadata.name "tier" "front" | toJson }}',
   config: 'server:{{ toYaml .spec.config | nindent 4 }}',
-  modern: '{{ semverCompare ">=1.20.0" .spec.version }}',
+  modern: '{{ semverCompare ">=1.20.0" .spec.version | toString }}',
 } as const;
 for (const template of Object.values(ACCEPTANCE_TEMPLATES)) c(template);
 
@@ -589,6 +594,8 @@ diff('data-is-never-modified', '{{ $_ := set .metadata.labels "x" "y" }}{{ len .
 diff('semver-is-an-object', '{{ semver "1.2.3" }}');
 diff('orkestra-extensions', '{{ toInt "12" }}');
 diff('orkestra-extensions', '{{ toBool "true" }}');
+diff('strings-are-valid-utf8', '{{ decryptAES "wrong" "ABEiM0RVZneImaq7zN3u/8OXzIfXJLuNLXmf+rPUOjo=" | len }}');
+diff('strings-are-valid-utf8', '{{ trunc 1 "é!" | len }}');
 diff('from-yaml-errors-fail', '{{ fromYaml "a: [" }}');
 
 export const CORPUS: readonly OracleCase[] = cases;

@@ -76,6 +76,12 @@ export const DIFFERENCES = {
       "Helm's `fromYaml` returns `{Error: ...}` for invalid YAML; Orkestra fails the render with the parser's message.",
     recognise: (go, ts) => go.ok && go.text.startsWith('map[Error:') && !ts.ok,
   },
+  'strings-are-valid-utf8': {
+    title: 'Strings are valid UTF-8',
+    reason:
+      'Go strings are bytes and may hold invalid UTF-8 (`trunc 1 "é!"` cuts a character in half, `decryptAES` with a wrong key yields garbage bytes); JSON cannot carry such bytes, so they become U+FFFD here, and `len` counts its 3 bytes.',
+    recognise: (go, ts) => go.ok && ts.ok && /^[0-9]+$/.test(go.text) && Number(ts.text) > Number(go.text),
+  },
 } satisfies Record<string, Difference>;
 
 export type DifferenceName = keyof typeof DIFFERENCES;

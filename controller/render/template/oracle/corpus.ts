@@ -9,14 +9,19 @@ import type { DifferenceName } from './differences.ts';
 export interface OracleCase {
   readonly template: string;
   readonly data: DataSetName;
-  /** The function this case documents in docs/templates.md. */
+  /** The function this case documents in docs/templates.md, and under which heading. */
   readonly doc?: string;
+  readonly section?: string;
   readonly difference?: DifferenceName;
 }
 
 const cases: OracleCase[] = [];
-const doc = (fn: string, template: string): void => {
-  cases.push({ template, data: 'cr', doc: fn });
+let section = '';
+const heading = (title: string): void => {
+  section = title;
+};
+const doc = (fn: string, template: string, difference?: DifferenceName): void => {
+  cases.push({ template, data: 'cr', doc: fn, section, ...(difference === undefined ? {} : { difference }) });
 };
 const c = (...templates: string[]): void => {
   for (const template of templates) cases.push({ template, data: 'cr' });
@@ -26,6 +31,7 @@ const diff = (difference: DifferenceName, template: string): void => {
 };
 
 // -- Go builtins ---------------------------------------------------------------------------------
+heading('Go builtins');
 doc('and', '{{ and .spec.enabled .spec.replicas }}');
 doc('or', '{{ or .spec.empty "fallback" }}');
 doc('not', '{{ not .spec.enabled }}');
@@ -63,6 +69,7 @@ c(
 );
 
 // -- defaults and flow ---------------------------------------------------------------------------
+heading('Defaults and flow control');
 doc('default', '{{ .spec.nope | default "nginx" }}');
 doc('default', '{{ .spec.zero | default 8080 }}');
 doc('empty', '{{ empty .spec.emptyMap }}');
@@ -89,6 +96,7 @@ c(
 );
 
 // -- strings -------------------------------------------------------------------------------------
+heading('Strings');
 doc('trim', '{{ trim "  padded \\n" }}');
 doc('trimAll', '{{ trimAll "$" "$$5.00$" }}');
 doc('trimall', '{{ trimall "-" "--x--" }}');
@@ -130,6 +138,8 @@ doc('splitList', '{{ splitList "." .spec.version }}');
 doc('splitn', '{{ splitn "/" 3 .spec.path }}');
 doc('sortAlpha', '{{ sortAlpha .spec.tags }}');
 doc('atoi', '{{ atoi .spec.numstr }}');
+doc('toInt', '{{ toInt "0x1F" }}', 'orkestra-extensions');
+doc('toBool', '{{ toBool "true" }}', 'orkestra-extensions');
 c(
   '{{ trunc 0 "abc" }}',
   '{{ trunc 10 "abc" }}',
@@ -188,6 +198,7 @@ c(
 );
 
 // -- hashes and encodings ------------------------------------------------------------------------
+heading('Hashes and encodings');
 doc('sha1sum', '{{ sha1sum "hello" }}');
 doc('sha256sum', '{{ sha256sum "hello" }}');
 doc('sha512sum', '{{ sha512sum "hello" | trunc 16 }}');
@@ -202,6 +213,7 @@ doc('toRawJson', '{{ toRawJson (dict "html" "<b>&</b>") }}');
 doc('fromJson', '{{ (fromJson "{\\"a\\":[1,2]}").a }}');
 doc('fromJsonArray', '{{ fromJsonArray "[1, \\"two\\"]" }}');
 doc('toYaml', '{{ toYaml .spec.resources }}');
+doc('toYaml', 'resources:{{ toYaml .spec.resources | nindent 2 }}');
 doc('fromYaml', '{{ (fromYaml "a: 1\\nb: [x, y]").b }}');
 doc('fromYamlArray', '{{ fromYamlArray "- a\\n- b" }}');
 doc('mustToJson', '{{ mustToJson .spec.ports }}');
@@ -262,6 +274,7 @@ c(
 );
 
 // -- integer and float math ----------------------------------------------------------------------
+heading('Integer and float math');
 doc('add', '{{ add .spec.replicas 2 }}');
 doc('add1', '{{ add1 .spec.replicas }}');
 doc('sub', '{{ sub .spec.replicas 1 }}');
@@ -347,6 +360,7 @@ c(
 );
 
 // -- lists ---------------------------------------------------------------------------------------
+heading('Lists');
 doc('list', '{{ list 1 "two" .spec.ratio }}');
 doc('tuple', '{{ tuple "a" "b" }}');
 doc('first', '{{ first .spec.tags }}');
@@ -407,6 +421,7 @@ c(
 );
 
 // -- dicts ---------------------------------------------------------------------------------------
+heading('Dicts');
 doc('dict', '{{ dict "name" .metadata.name "replicas" .spec.replicas }}');
 doc('get', '{{ get .metadata.labels "tier" }}');
 doc('set', '{{ $d := dict "a" 1 }}{{ $_ := set $d "b" 2 }}{{ $d }}');
@@ -420,6 +435,7 @@ doc('merge', '{{ merge (dict "a" 1 "b" "") (dict "b" 2 "c" 3) }}');
 doc('mergeOverwrite', '{{ mergeOverwrite (dict "a" 1 "b" 2) (dict "b" 3) }}');
 doc('mustMerge', '{{ mustMerge (dict) .spec.resources.limits }}');
 doc('mustMergeOverwrite', '{{ mustMergeOverwrite (dict "cpu" "1") .spec.resources.limits }}');
+doc('values', '{{ values .spec.resources.limits | sortAlpha }}');
 doc('deepCopy', '{{ $c := deepCopy .spec.resources }}{{ $_ := set $c "extra" true }}{{ $c }}');
 doc('mustDeepCopy', '{{ mustDeepCopy .spec.ports }}');
 doc('dig', '{{ dig "resources" "limits" "cpu" "none" .spec }}');
@@ -448,6 +464,7 @@ c(
 );
 
 // -- regex ---------------------------------------------------------------------------------------
+heading('Regular expressions (RE2)');
 doc('regexMatch', '{{ regexMatch "^[a-z]+:[0-9.]+$" .spec.image }}');
 doc('regexFind', '{{ regexFind "[0-9]+" .spec.image }}');
 doc('regexFindAll', '{{ regexFindAll "[0-9]+" .spec.image -1 }}');
@@ -484,6 +501,7 @@ c(
 );
 
 // -- semver --------------------------------------------------------------------------------------
+heading('Semantic versions');
 doc('semverCompare', '{{ semverCompare ">=1.20.0" .spec.version }}');
 doc('semver', '{{ (semver .spec.version).Minor }}');
 c(
@@ -520,6 +538,7 @@ c(
 );
 
 // -- paths and reflection ------------------------------------------------------------------------
+heading('Paths, types and durations');
 doc('base', '{{ base .spec.path }}');
 doc('dir', '{{ dir .spec.path }}');
 doc('clean', '{{ clean "/a//b/../c/." }}');
@@ -593,7 +612,6 @@ diff('numbers-compare-by-value', '{{ eq 1 1.5 }}');
 diff('data-is-never-modified', '{{ $_ := set .metadata.labels "x" "y" }}{{ len .metadata.labels }}');
 diff('semver-is-an-object', '{{ semver "1.2.3" }}');
 diff('orkestra-extensions', '{{ toInt "12" }}');
-diff('orkestra-extensions', '{{ toBool "true" }}');
 diff('strings-are-valid-utf8', '{{ decryptAES "wrong" "ABEiM0RVZneImaq7zN3u/8OXzIfXJLuNLXmf+rPUOjo=" | len }}');
 diff('strings-are-valid-utf8', '{{ trunc 1 "é!" | len }}');
 diff('from-yaml-errors-fail', '{{ fromYaml "a: [" }}');

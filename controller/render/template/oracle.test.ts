@@ -11,12 +11,13 @@ import { renderText } from './evaluate.ts';
 import { ACCEPTANCE_TEMPLATES, CORPUS, type OracleCase } from './oracle/corpus.ts';
 import { DATASETS } from './oracle/datasets.ts';
 import { DIFFERENCES, type Outcome } from './oracle/differences.ts';
-import { GENERATED_FUNCTIONS, generatedCases } from './oracle/generated.ts';
+import { GENERATED_FUNCTIONS, generatedCases, generatedPipelines } from './oracle/generated.ts';
 import { renderWithGo } from './oracle/run.ts';
 import { parse } from './parser.ts';
 
 const GENERATED = generatedCases(500, 20261203);
-const ALL: readonly OracleCase[] = [...CORPUS, ...GENERATED];
+const PIPELINES = generatedPipelines(400, 20261204);
+const ALL: readonly OracleCase[] = [...CORPUS, ...GENERATED, ...PIPELINES];
 
 /** Text mode, as Go renders: a single-action template's typed value is checked separately. */
 export function tsOutcome(template: string, data: unknown): Outcome {
@@ -34,7 +35,7 @@ function same(go: Outcome, ts: Outcome): boolean {
 describe('template oracle: Go text/template + Sprig v3.3.0', () => {
   const go = renderWithGo(ALL, DATASETS);
 
-  it(`runs ${ALL.length} templates (${CORPUS.length} hand-written, ${GENERATED.length} generated)`, () => {
+  it(`runs ${ALL.length} templates (${CORPUS.length} hand-written, ${GENERATED.length} generated calls, ${PIPELINES.length} generated pipelines)`, () => {
     assert.equal(go.length, ALL.length);
     assert.ok(ALL.length >= 300);
   });

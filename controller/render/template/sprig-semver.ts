@@ -102,7 +102,8 @@ function parseConstraint(text: string): Constraint {
 
 function check(c: Constraint, v: Version): boolean {
   const { con } = c;
-  if (v.pre !== '' && con.pre === '') return false;
+  // A pre-release satisfies only constraints that name one; `!=` of an exact version excepted.
+  if (v.pre !== '' && con.pre === '' && !(c.op === '!=' && !c.dirty)) return false;
   switch (c.op) {
     case '':
     case '=':

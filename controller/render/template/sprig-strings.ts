@@ -522,7 +522,13 @@ export const STRING_FUNCTIONS: ReadonlyArray<readonly [string, TemplateFunction]
   ['indent', fn(2, 2, (args) => indent(intArg(args, 0), stringArg(args, 1)))],
   ['nindent', fn(2, 2, (args) => `\n${indent(intArg(args, 0), stringArg(args, 1))}`)],
   ['replace', fn(3, 3, (args) => replaceAll(stringArg(args, 2), stringArg(args, 0), stringArg(args, 1)))],
-  ['plural', fn(3, 3, (args) => (intArg(args, 2) === 1 ? stringArg(args, 0) : stringArg(args, 1)))],
+  [
+    'plural',
+    fn(3, 3, (args) => {
+      const [one, many] = [stringArg(args, 0), stringArg(args, 1)];
+      return intArg(args, 2) === 1 ? one : many;
+    }),
+  ],
   ['sha1sum', strings1(hash('sha1'))],
   ['sha256sum', strings1(hash('sha256'))],
   ['sha512sum', strings1(hash('sha512'))],

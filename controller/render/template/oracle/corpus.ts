@@ -520,6 +520,8 @@ c(
   '{{ semverCompare ">1.x" "1.9.0" }}',
   '{{ semverCompare "<=1.2" "1.2.9" }}',
   '{{ semverCompare "!=1.2.3" "1.2.3" }}',
+  '{{ semverCompare "!=1.2.3" "1.2.3-rc.1" }}',
+  '{{ semverCompare "!=1.2.x" "1.2.3-rc.1" }}',
   '{{ semverCompare ">=1.0.0" "1.5.0-beta.1" }}',
   '{{ semverCompare ">=1.0.0-0" "1.5.0-beta.1" }}',
   '{{ semverCompare "^0.2.3" "0.2.9" }}',
@@ -609,6 +611,9 @@ diff('integral-floats-are-integers', '{{ 1e6 }}');
 diff('integer-literals-are-int64', '{{ typeOf 3 }}');
 diff('numbers-compare-by-value', '{{ has 3 (list .spec.replicas) }}');
 diff('numbers-compare-by-value', '{{ eq 1 1.5 }}');
+diff('split-gives-a-dict', '{{ split "," "a,b" | keys | sortAlpha }}');
+diff('split-gives-a-dict', '{{ splitn "," 2 "a,b,c" | merge (dict "z" 1) }}');
+diff('numbers-compare-by-value', '{{ .spec.ratio | gt 2 }}');
 diff('data-is-never-modified', '{{ $_ := set .metadata.labels "x" "y" }}{{ len .metadata.labels }}');
 diff('semver-is-an-object', '{{ semver "1.2.3" }}');
 diff('orkestra-extensions', '{{ toInt "12" }}');

@@ -52,6 +52,12 @@ export const DIFFERENCES = {
       "Go's `reflect.DeepEqual` (used by `has`, `without`, `uniq`, `deepEqual`) says the literal `3` (int) differs from 3 in the data (int64), and `eq 1 1.5` fails on int vs float; Orkestra compares numbers by value.",
     recognise: (go, ts) => (go.ok ? go.text === 'false' && ts.text === 'true' : ts.ok),
   },
+  'split-gives-a-dict': {
+    title: '`split` gives an ordinary dict',
+    reason:
+      "Go's `split` and `splitn` return map[string]string, which `keys`, `merge`, `pick` and the other dict functions (map[string]interface {}) reject; here the result is a dict like any other.",
+    recognise: (go, ts) => !go.ok && /got map\[string\]string/.test(go.text) && ts.ok,
+  },
   'data-is-never-modified': {
     title: "The custom resource's data is never modified",
     reason:

@@ -30,6 +30,7 @@ const strings = fc.constantFrom(
   '"-12"',
   '"3.50"',
   '"tab\\there"',
+  '.spec.nothing',
 );
 const counts = fc.integer({ min: -3, max: 12 }).map(String);
 const positive = fc.integer({ min: 1, max: 5 }).map(String);
@@ -58,6 +59,7 @@ const lists = fc.constantFrom(
   '(list 3 1 2)',
   '(list "" "x" 0)',
   '(splitList "," "q,w,e")',
+  '.spec.nothing',
 );
 const maps = fc.constantFrom('.metadata.labels', '.spec.resources.limits', '.spec.emptyMap', '(dict "a" "1" "b" "")');
 const keys = fc.constantFrom('"app"', '"tier"', '"cpu"', '"nope"', '"a"');
@@ -217,4 +219,81 @@ const call = fc
 export function generatedCases(count: number, seed: number): OracleCase[] {
   const templates = fc.sample(call, { numRuns: count, seed });
   return templates.map((template) => ({ template, data: 'cr' }));
+}
+
+type Shape = 'str' | 'list' | 'map' | 'num' | 'bool';
+
+/** Pipeline stages by the shape they take (piped last) and give; arguments are fixed or drawn. */
+const STAGES: ReadonlyArray<readonly [from: Shape, to: Shape, stage: fc.Arbitrary<string>]> = [
+  ['str', 'str', fc.constantFrom('upper', 'lower', 'trim', 'title', 'untitle', 'snakecase', 'camelcase', 'kebabcase')],
+  ['str', 'str', fc.constantFrom('swapcase', 'nospace', 'initials', 'quote', 'squote', 'b64enc', 'b32enc', 'toString')],
+  ['str', 'str', fc.constantFrom('base', 'dir', 'clean', 'ext', 'sha1sum | trunc 8', 'adler32sum', 'regexQuoteMeta')],
+  ['str', 'str', counts.map((n) => `trunc ${n}`)],
+  ['str', 'str', counts.map((n) => `abbrev ${n}`)],
+  ['str', 'str', fc.integer({ min: 0, max: 3 }).map((n) => `repeat ${n}`)],
+  ['str', 'str', fc.integer({ min: 0, max: 4 }).map((n) => `indent ${n}`)],
+  ['str', 'str', fc.integer({ min: 0, max: 4 }).map((n) => `nindent ${n}`)],
+  ['str', 'str', positive.map((n) => `wrap ${n}`)],
+  ['str', 'str', fc.tuple(strings, strings).map(([a, b]) => `replace ${a} ${b}`)],
+  ['str', 'str', fc.constantFrom('" "', '"ab"', '"."', '"-"').map((c) => `trimAll ${c}`)],
+  ['str', 'str', strings.map((p) => `trimPrefix ${p}`)],
+  ['str', 'str', strings.map((p) => `trimSuffix ${p}`)],
+  ['str', 'str', fc.tuple(patterns, replacements).map(([p, r]) => `regexReplaceAll ${p} ${r}`)],
+  ['str', 'str', strings.map((s) => `cat ${s}`)],
+  ['str', 'str', patterns.map((p) => `regexFind ${p}`)],
+  ['str', 'list', fc.constantFrom('","', '"."', '""', '" "', '"a"').map((sep) => `splitList ${sep}`)],
+  ['str', 'list', fc.tuple(patterns, counts).map(([p, n]) => `regexFindAll ${p} ${n}`)],
+  ['str', 'list', fc.tuple(patterns, counts).map(([p, n]) => `regexSplit ${p} ${n}`)],
+  ['str', 'list', fc.constantFrom('list', 'list "x"', 'toStrings')],
+  // split/splitn give map[string]string in Go, which map functions reject (a tabled difference).
+  ['str', 'map', fc.constantFrom('dict "k"', 'dict "a" 1 "b"', 'dict "x" | merge (dict "y" 1)')],
+  ['str', 'num', fc.constantFrom('len', 'atoi', 'int', 'int64', 'toDecimal')],
+  ['str', 'bool', fc.constantFrom('empty', 'contains "a"', 'hasPrefix "s"', 'hasSuffix "x"', 'regexMatch "^[a-z]+$"')],
+  ['list', 'list', fc.constantFrom('sortAlpha', 'reverse', 'uniq', 'compact', 'rest', 'initial', 'toStrings')],
+  ['list', 'list', fc.constantFrom('append "z"', 'prepend 0', 'without "api"', 'concat (list 1)', 'mustSlice 0 1')],
+  ['list', 'list', positive.map((n) => `chunk ${n}`)],
+  ['list', 'str', fc.constantFrom('join ","', 'join ""', 'toJson', 'toYaml', 'toPrettyJson', 'toRawJson', 'toString')],
+  ['list', 'str', fc.constantFrom('first | toString', 'last | toString', 'quote', 'cat "L:"')],
+  ['list', 'num', fc.constantFrom('len')],
+  ['list', 'bool', fc.constantFrom('empty', 'has "api"', 'has "x"', 'kindIs "slice"')],
+  ['map', 'str', fc.constantFrom('toJson', 'toYaml', 'toPrettyJson', 'toString', 'keys | sortAlpha | join ","')],
+  ['map', 'map', fc.constantFrom('pick "app" "a"', 'omit "app"', 'merge (dict "z" 1)', 'deepCopy')],
+  ['map', 'map', fc.constantFrom('mergeOverwrite (dict "app" "x")', 'dict "wrapped"', 'merge (dict)')],
+  ['map', 'list', fc.constantFrom('keys | sortAlpha', 'values | sortAlpha', 'list', 'pluck "app"')],
+  ['map', 'bool', fc.constantFrom('hasKey "app"', 'hasKey "a"', 'empty', 'kindIs "map"')],
+  ['map', 'num', fc.constantFrom('len')],
+  ['num', 'num', fc.constantFrom('add1', 'add 2', 'sub 10', 'mul 3', 'div 2', 'mod 3', 'max 5', 'min 2', 'int')],
+  // Not drawn: `round` (the piped value is its int places argument), eq/lt/gt (Go rejects int
+  // against float) and printf verbs other than %v on floats: tabled differences.
+  ['num', 'num', fc.constantFrom('addf 0.5', 'mulf 1.5', 'subf 0.25', 'divf 4', 'floor', 'ceil', 'float64')],
+  ['num', 'str', fc.constantFrom('toString', 'quote', 'printf "%v"', 'toJson', 'cat "n"')],
+  ['num', 'bool', fc.constantFrom('empty', 'kindIs "string"')],
+  ['bool', 'str', fc.constantFrom('toString', 'quote', 'ternary "yes" "no"', 'toJson', 'not | toString')],
+];
+
+const STARTS: Readonly<Record<Shape, fc.Arbitrary<string>>> = {
+  str: strings,
+  list: lists,
+  map: maps,
+  num: fc.constantFrom('.spec.replicas', '.spec.zero', '.spec.ratio', '.spec.weight', '7', '2.5', '-3'),
+  bool: fc.constantFrom('.spec.enabled', '.spec.disabled', 'true'),
+};
+
+function chain(shape: Shape, depth: number): fc.Arbitrary<string> {
+  if (depth === 0) return STARTS[shape];
+  const into = STAGES.filter(([, to]) => to === shape);
+  return fc
+    .constantFrom(...into)
+    .chain(([from, , stage]) => fc.tuple(chain(from, depth - 1), stage))
+    .map(([input, stage]) => `${input} | ${stage}`);
+}
+
+const pipelines = fc
+  .tuple(fc.constantFrom<Shape>('str', 'list', 'map', 'num', 'bool'), fc.integer({ min: 1, max: 3 }))
+  .chain(([shape, depth]) => chain(shape, depth))
+  .map((pipeline) => `{{ ${pipeline} }}`);
+
+/** `count` pipelines of one to three stages whose shapes fit (text → list → text ...). */
+export function generatedPipelines(count: number, seed: number): OracleCase[] {
+  return fc.sample(pipelines, { numRuns: count, seed }).map((template) => ({ template, data: 'cr' }));
 }

@@ -16,6 +16,7 @@ import { MISC_FUNCTIONS } from './sprig-misc.ts';
 import { REGEX_FUNCTIONS } from './sprig-regex.ts';
 import { SEMVER_FUNCTIONS } from './sprig-semver.ts';
 import { STRING_FUNCTIONS } from './sprig-strings.ts';
+import { URL_FUNCTIONS } from './sprig-url.ts';
 import {
   ABSENT,
   compareStrings,
@@ -221,4 +222,5 @@ export const FUNCTIONS: ReadonlyMap<string, TemplateFunction> = new Map<string, 
   ...REGEX_FUNCTIONS,
   ...SEMVER_FUNCTIONS,
   ...MISC_FUNCTIONS,
+  ...URL_FUNCTIONS,
 ]);

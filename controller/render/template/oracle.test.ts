@@ -7,7 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { renderText } from './evaluate.ts';
+import { renderText, renderValue } from './evaluate.ts';
+import { formatValue } from './format.ts';
 import { ACCEPTANCE_TEMPLATES, CORPUS, type OracleCase } from './oracle/corpus.ts';
 import { DATASETS } from './oracle/datasets.ts';
 import { DIFFERENCES, type Outcome } from './oracle/differences.ts';
@@ -15,7 +16,7 @@ import { GENERATED_FUNCTIONS, generatedCases, generatedPipelines } from './oracl
 import { renderWithGo } from './oracle/run.ts';
 import { parse } from './parser.ts';
 
-const GENERATED = generatedCases(500, 20261203);
+const GENERATED = generatedCases(600, 20261203);
 const PIPELINES = generatedPipelines(400, 20261204);
 const ALL: readonly OracleCase[] = [...CORPUS, ...GENERATED, ...PIPELINES];
 
@@ -69,5 +70,32 @@ describe('template oracle: Go text/template + Sprig v3.3.0', () => {
       assert.deepEqual(tsOutcome(template, DATASETS.cr), go[i]);
       assert.equal((go[i] as Outcome).ok, true);
     }
+  });
+});
+
+describe('typed single-expression results', () => {
+  it('print as the text rendering prints them (the oracle checks the text)', () => {
+    let checked = 0;
+    for (const c of ALL) {
+      let tree: ReturnType<typeof parse>;
+      try {
+        tree = parse(c.template);
+      } catch {
+        continue;
+      }
+      if (tree.single === null) continue;
+      const text = tsOutcome(c.template, DATASETS[c.data]);
+      let typed: unknown;
+      try {
+        typed = renderValue(tree, tree.single, structuredClone(DATASETS[c.data]));
+      } catch {
+        assert.equal(text.ok, false, c.template);
+        continue;
+      }
+      assert.equal(text.ok, true, c.template);
+      assert.equal(typed === null ? '' : formatValue(typed), text.text, c.template);
+      checked++;
+    }
+    assert.ok(checked > 500, `${checked} single-expression templates`);
   });
 });

@@ -18,7 +18,6 @@ const RANDOM_SALT =
   'it uses a random salt, so its result changes on every call and the children would be rewritten forever';
 const SCRYPT =
   'it runs scrypt with 32 MiB of memory and about 0.1 s of CPU on every call, and a controller re-renders on every reconcile; put the derived password in a Secret';
-const NOT_YET = 'it is deterministic but not implemented yet';
 const HELM = 'it needs a Helm chart (templates, files or the cluster), which a Katalog does not have';
 
 export const REFUSED: ReadonlyMap<string, string> = new Map([
@@ -60,8 +59,6 @@ export const REFUSED: ReadonlyMap<string, string> = new Map([
   ['htpasswd', RANDOM_SALT],
   ['encryptAES', RANDOM_SALT],
   ['derivePassword', SCRYPT],
-  ['urlParse', NOT_YET],
-  ['urlJoin', NOT_YET],
   ['include', HELM],
   ['tpl', HELM],
   ['lookup', HELM],

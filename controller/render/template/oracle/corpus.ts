@@ -557,6 +557,8 @@ doc('typeIsLike', '{{ typeIsLike "int64" .spec.replicas }}');
 doc('kindOf', '{{ kindOf .spec.resources }} {{ kindOf .spec.ports }}');
 doc('kindIs', '{{ kindIs "slice" .spec.tags }}');
 doc('deepEqual', '{{ deepEqual .spec.resources.requests (dict "cpu" "250m") }}');
+doc('urlParse', '{{ (urlParse .spec.url).hostname }}');
+doc('urlJoin', '{{ urlJoin (dict "scheme" "https" "host" "example.com:8443" "path" "/a b" "query" "x=1") }}');
 doc('duration', '{{ duration .metadata.generation }} {{ duration "3725" }}');
 c(
   '{{ base "" }}',
@@ -575,6 +577,21 @@ c(
   '{{ kindIs "map" .metadata }}',
   '{{ deepEqual .spec.tags (list "web" "api" "cache" "api") }}',
   '{{ duration "95" }} {{ duration .status.observedGeneration }}',
+  '{{ urlParse .spec.url }}',
+  '{{ urlParse "mailto:someone@example.com" }}',
+  '{{ urlParse "/relative/path%20x?q#f%21" }}',
+  '{{ urlParse "https://[::1]:80/x" }}',
+  '{{ urlParse "https://u%40x:p%3Aw@h/p" }}',
+  '{{ urlParse "//host.only" }}',
+  '{{ urlParse "http://x/%zz" }}',
+  '{{ urlParse ":nope" }}',
+  '{{ urlJoin (urlParse .spec.url) }}',
+  '{{ urlJoin (dict "path" "a:b") }}',
+  '{{ urlJoin (dict "host" "h" "path" "rel") }}',
+  '{{ urlJoin (dict "scheme" "mailto" "opaque" "x@y") }}',
+  '{{ urlJoin (dict "scheme" "http" "host" "h" "userinfo" "a b:c@d" "fragment" "f g?!") }}',
+  '{{ urlJoin (dict "host" 3) }}',
+  '{{ urlJoin (dict "scheme" "http" "host" "h" "userinfo" "a%20b:c%40d" "fragment" "f g?!") }}',
 );
 
 // -- refused by Orkestra, errors in both ----------------------------------------------------------

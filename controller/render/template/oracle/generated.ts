@@ -86,6 +86,15 @@ const constraints = fc.constantFrom(
   '"!=1.25.3"',
 );
 const versions = fc.constantFrom('.spec.version', '"1.2.3"', '"0.9.0"', '"1.25.3-rc.1"', '"v2"', '"1.0"');
+const urls = fc.constantFrom(
+  '.spec.url',
+  '"http://example.com"',
+  '"https://a:b@h:1/p/a%2Fb?x=1&y#frag"',
+  '"rel/path?q"',
+  '"mailto:a@b"',
+  '""',
+  '"//h/p"',
+);
 const paths = fc.constantFrom('.spec.path', '"a/b/../c"', '"/"', '""', '"x.tar.gz"', '"/a/b/"', '"../.."');
 
 type Arg = fc.Arbitrary<string>;
@@ -199,26 +208,31 @@ const SIGNATURES: ReadonlyArray<readonly [string, readonly Arg[]]> = [
   ['clean', [paths]],
   ['ext', [paths]],
   ['isAbs', [paths]],
+  ['urlParse', [urls]],
 ];
 
 /** Functions the generator covers (a test checks each is drawn at least once). */
 export const GENERATED_FUNCTIONS: readonly string[] = SIGNATURES.map(([name]) => name);
 
-const call = fc
-  .constantFrom(...SIGNATURES)
-  .chain(([name, args]) => fc.tuple(fc.constant(name), fc.tuple(...args), fc.boolean()))
-  .map(([name, args, piped]) => {
-    if (piped && args.length > 0) {
-      const last = args[args.length - 1] as string;
-      return `{{ ${last} | ${[name, ...args.slice(0, -1)].join(' ')} }}`;
-    }
-    return `{{ ${[name, ...args].join(' ')} }}`;
-  });
+type Signature = (typeof SIGNATURES)[number];
 
-/** `count` generated cases; the same list for the same seed. */
+const callOf = (signature: fc.Arbitrary<Signature>): fc.Arbitrary<string> =>
+  signature
+    .chain(([name, args]) => fc.tuple(fc.constant(name), fc.tuple(...args), fc.boolean()))
+    .map(([name, args, piped]) => {
+      if (piped && args.length > 0) {
+        const last = args[args.length - 1] as string;
+        return `{{ ${last} | ${[name, ...args.slice(0, -1)].join(' ')} }}`;
+      }
+      return `{{ ${[name, ...args].join(' ')} }}`;
+    });
+
+/** `count` generated calls, every signature at least once; the same list for the same seed. */
 export function generatedCases(count: number, seed: number): OracleCase[] {
-  const templates = fc.sample(call, { numRuns: count, seed });
-  return templates.map((template) => ({ template, data: 'cr' }));
+  // One call of every signature first, so each function is covered whatever the seed draws.
+  const once = SIGNATURES.flatMap((signature) => fc.sample(callOf(fc.constant(signature)), { numRuns: 1, seed }));
+  const rest = fc.sample(callOf(fc.constantFrom(...SIGNATURES)), { numRuns: Math.max(0, count - once.length), seed });
+  return [...once, ...rest].map((template) => ({ template, data: 'cr' }));
 }
 
 type Shape = 'str' | 'list' | 'map' | 'num' | 'bool';
@@ -257,6 +271,7 @@ const STAGES: ReadonlyArray<readonly [from: Shape, to: Shape, stage: fc.Arbitrar
   ['list', 'num', fc.constantFrom('len')],
   ['list', 'bool', fc.constantFrom('empty', 'has "api"', 'has "x"', 'kindIs "slice"')],
   ['map', 'str', fc.constantFrom('toJson', 'toYaml', 'toPrettyJson', 'toString', 'keys | sortAlpha | join ","')],
+  ['str', 'map', fc.constantFrom('urlParse')],
   ['map', 'map', fc.constantFrom('pick "app" "a"', 'omit "app"', 'merge (dict "z" 1)', 'deepCopy')],
   ['map', 'map', fc.constantFrom('mergeOverwrite (dict "app" "x")', 'dict "wrapped"', 'merge (dict)')],
   ['map', 'list', fc.constantFrom('keys | sortAlpha', 'values | sortAlpha', 'list', 'pluck "app"')],

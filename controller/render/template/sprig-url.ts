@@ -23,7 +23,7 @@ function shouldEscape(c: string, mode: Mode): boolean {
   return true;
 }
 
-function escape(s: string, mode: Mode): string {
+function percentEncode(s: string, mode: Mode): string {
   let out = '';
   for (const byte of Buffer.from(s, 'utf8')) {
     const c = String.fromCharCode(byte);
@@ -32,7 +32,7 @@ function escape(s: string, mode: Mode): string {
   return out;
 }
 
-function unescape(s: string, what: string): string {
+function percentDecode(s: string, what: string): string {
   if (/%(?![0-9A-Fa-f]{2})/.test(s)) {
     const bad = /%.{0,2}/.exec(s.slice(s.search(/%(?![0-9A-Fa-f]{2})/)))?.[0] ?? '%';
     throw new FunctionError(
@@ -69,7 +69,7 @@ function parseUrl(raw: string): Url {
   let rest = raw;
   const hash = rest.indexOf('#');
   if (hash >= 0) {
-    url.fragment = unescape(rest.slice(hash + 1), raw);
+    url.fragment = percentDecode(rest.slice(hash + 1), raw);
     rest = rest.slice(0, hash);
   }
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(rest);
@@ -101,19 +101,19 @@ function parseUrl(raw: string): Url {
       if (!/^[A-Za-z0-9\-._:~!$&'()*+,;=%@]*$/.test(url.user)) {
         throw new FunctionError(`unable to parse url: parse ${JSON.stringify(raw)}: net/url: invalid userinfo`);
       }
-      url.host = unescape(authority.slice(at + 1), raw);
-    } else url.host = unescape(authority, raw);
+      url.host = percentDecode(authority.slice(at + 1), raw);
+    } else url.host = percentDecode(authority, raw);
   }
-  url.path = unescape(rest, raw);
+  url.path = percentDecode(rest, raw);
   return url;
 }
 
 /** Userinfo.String(): the user and password re-escaped. */
 function userString(user: string): string {
   const colon = user.indexOf(':');
-  const name = unescape(colon < 0 ? user : user.slice(0, colon), user);
-  if (colon < 0) return escape(name, 'userinfo');
-  return `${escape(name, 'userinfo')}:${escape(unescape(user.slice(colon + 1), user), 'userinfo')}`;
+  const name = percentDecode(colon < 0 ? user : user.slice(0, colon), user);
+  if (colon < 0) return percentEncode(name, 'userinfo');
+  return `${percentEncode(name, 'userinfo')}:${percentEncode(percentDecode(user.slice(colon + 1), user), 'userinfo')}`;
 }
 
 function hostname(host: string): string {
@@ -166,15 +166,15 @@ function urlJoin(map: PlainObject): string {
     if (scheme !== '' || host !== '' || user !== null) {
       if (host !== '' || path !== '' || user !== null) out += '//';
       if (user !== null) out += `${userString(user)}@`;
-      if (host !== '') out += escape(host, 'host');
+      if (host !== '') out += percentEncode(host, 'host');
     }
-    const escapedPath = escape(path, 'path');
+    const escapedPath = percentEncode(path, 'path');
     if (escapedPath !== '' && !escapedPath.startsWith('/') && host !== '') out += '/';
     if (out === '' && (escapedPath.split('/')[0] ?? '').includes(':')) out += './';
     out += escapedPath;
   }
   if (query !== '') out += `?${query}`;
-  if (fragment !== '') out += `#${escape(fragment, 'fragment')}`;
+  if (fragment !== '') out += `#${percentEncode(fragment, 'fragment')}`;
   return out;
 }
 

@@ -18,20 +18,22 @@ const RANDOM_SALT =
   'it uses a random salt, so its result changes on every call and the children would be rewritten forever';
 const SCRYPT =
   'it runs scrypt with 32 MiB of memory and about 0.1 s of CPU on every call, and a controller re-renders on every reconcile; put the derived password in a Secret';
+const DATE_NOT_YET =
+  'formatting unix seconds in a named zone is deterministic, but Go time layouts are not implemented yet';
 const HELM = 'it needs a Helm chart (templates, files or the cluster), which a Katalog does not have';
 
 export const REFUSED: ReadonlyMap<string, string> = new Map([
   ['now', TIME],
   ['ago', TIME],
   ['date', LOCAL_ZONE],
-  ['date_in_zone', TIME_VALUE],
-  ['dateInZone', TIME_VALUE],
+  ['date_in_zone', DATE_NOT_YET],
+  ['dateInZone', DATE_NOT_YET],
   ['date_modify', TIME_VALUE],
   ['dateModify', TIME_VALUE],
   ['must_date_modify', TIME_VALUE],
   ['mustDateModify', TIME_VALUE],
   ['htmlDate', LOCAL_ZONE],
-  ['htmlDateInZone', TIME_VALUE],
+  ['htmlDateInZone', DATE_NOT_YET],
   ['toDate', LOCAL_ZONE],
   ['mustToDate', LOCAL_ZONE],
   ['unixEpoch', TIME_VALUE],

@@ -2,6 +2,8 @@
 // at once; with it, only while it holds the Lease. The health/metrics server runs on every
 // replica. SIGTERM/SIGINT drain the boxes, release the lease and exit within the grace period.
 import { readFileSync } from 'node:fs';
+import { type Admission, startAdmission } from '../admission/admission.ts';
+import type { Registrar } from '../admission/registrar.ts';
 import { declarativeBoxes } from '../box/declarative-reconciler.ts';
 import { parseDuration } from '../box/duration.ts';
 import { createApiClient, loadKubeConfig } from '../kube/api-client.ts';
@@ -28,6 +30,14 @@ export interface RunOptions {
   readonly shutdownGrace: string;
   /** host:port of the health, metrics and API server; port 0 picks a free one. */
   readonly listen: string;
+  /** false: no webhook server and no registration. */
+  readonly webhooks: boolean;
+  /** host:port of the HTTPS webhook server; port 0 picks a free one. */
+  readonly webhookListen: string;
+  readonly webhookUrlBase?: string;
+  readonly webhookCertDir?: string;
+  /** Namespace of the webhook certificate Secret and Service. */
+  readonly webhookNamespace: string;
 }
 
 const VERSION = (
@@ -50,8 +60,24 @@ export async function run(options: RunOptions): Promise<void> {
   });
   let root: RootController | undefined;
   let rootSynced = false;
+  // Every replica serves webhooks (a standby too); only the leader registers them.
+  const admission: Admission | undefined = options.webhooks
+    ? await startAdmission({
+        client,
+        logger,
+        listen: options.webhookListen,
+        urlBase: options.webhookUrlBase,
+        certDir: options.webhookCertDir,
+        namespace: options.webhookNamespace,
+        inCluster: process.env.KUBERNETES_SERVICE_HOST !== undefined && options.kubeconfig === undefined,
+        registry: metrics.registry,
+      })
+    : undefined;
+  if (admission) logger.info('serving webhooks', { address: options.webhookListen, port: admission.port });
+  let registrar: Registrar | undefined;
 
   const startRoot = () => {
+    registrar = admission?.startRegistrar();
     const r = startRootController({
       client,
       logger,
@@ -59,6 +85,7 @@ export async function run(options: RunOptions): Promise<void> {
       ...boxes,
       boxMetrics: (id) => metrics.boxMetrics(id, () => r.boxes().get(id)?.unfinishedWork()),
       onBoxStopped: (id) => metrics.removeBox(id),
+      onBoxesChanged: (running) => registrar?.setBoxes(running),
     });
     root = r;
     r.waitForSync().then(
@@ -73,6 +100,7 @@ export async function run(options: RunOptions): Promise<void> {
     const r = root;
     root = undefined;
     await r?.stop();
+    await registrar?.stop();
     await childWatches.stopAll();
   };
   metrics.setSnapshotSource(() => boxSnapshots(root?.observed() ?? []));
@@ -134,6 +162,7 @@ export async function run(options: RunOptions): Promise<void> {
       await stopRoot();
       await elector?.stop();
       await events.stop();
+      await admission?.stop();
       await server.close();
     } catch (err) {
       logger.error('error during shutdown', { err: errorField(err) });

@@ -8,7 +8,7 @@
 //
 // See compile.ts (forms, negate, gates), operators.ts (field operators), field-path.ts (paths),
 // cel.ts (CEL environment and value mapping).
-export { CEL_ENV, toCelValue } from './cel.ts';
+export { CEL_ENV, celReferences, toCelValue } from './cel.ts';
 export { compileCondition, compileGate } from './compile.ts';
 export { ConditionError } from './errors.ts';
 export { FieldPathError, type PathSegment, parseFieldPath, readPath, readSegments } from './field-path.ts';

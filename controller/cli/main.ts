@@ -36,6 +36,12 @@ program
     'namespace of the webhook certificate Secret and Service',
     process.env.POD_NAMESPACE ?? 'default',
   )
+  .option('--webhook-service <name>', 'Service the API server calls in cluster (port 443)', 'orkestra-webhook')
+  .option(
+    '--webhook-secret <name>',
+    'Secret holding the self-managed webhook CA and certificate',
+    'orkestra-webhook-certs',
+  )
   .addOption(new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error']).default('info'))
   .action(run);
 

@@ -38,6 +38,10 @@ export interface RunOptions {
   readonly webhookCertDir?: string;
   /** Namespace of the webhook certificate Secret and Service. */
   readonly webhookNamespace: string;
+  /** Name of the Service the API server calls in cluster. */
+  readonly webhookService: string;
+  /** Name of the Secret holding the self-managed certificates. */
+  readonly webhookSecret: string;
 }
 
 const VERSION = (
@@ -69,6 +73,8 @@ export async function run(options: RunOptions): Promise<void> {
         urlBase: options.webhookUrlBase,
         certDir: options.webhookCertDir,
         namespace: options.webhookNamespace,
+        serviceName: options.webhookService,
+        secretName: options.webhookSecret,
         inCluster: process.env.KUBERNETES_SERVICE_HOST !== undefined && options.kubeconfig === undefined,
         registry: metrics.registry,
       })

@@ -5,7 +5,9 @@
 // restored when deleted or edited, and a stopped controller leaves each box's failurePolicy in
 // force. Names carry the process id, so the suite never meets another one sharing the cluster.
 import assert from 'node:assert/strict';
+import { request as httpsRequest } from 'node:https';
 import { after, before, describe, test } from 'node:test';
+import type { TLSSocket } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { Registry } from 'prom-client';
 import { type Admission, startAdmission } from '../controller/admission/admission.ts';
@@ -188,6 +190,24 @@ async function entry(path: string, box: BoxName): Promise<Webhook | undefined> {
 
 function conversionStrategy(crd: KubeObject | undefined): string | undefined {
   return (crd?.spec as { conversion?: { strategy?: string } } | undefined)?.conversion?.strategy;
+}
+
+/** One AdmissionReview straight to a webhook server, trusting `ca`; returns the served certificate. */
+function postReview(port: number, path: string, ca: string): Promise<{ status: number; fingerprint: string }> {
+  const body = JSON.stringify({
+    apiVersion: 'admission.k8s.io/v1',
+    kind: 'AdmissionReview',
+    request: { uid: 'u', operation: 'CREATE', userInfo: {}, object: { spec: { replicas: 1, image: 'a:1' } } },
+  });
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest({ host: '127.0.0.1', port, path, method: 'POST', ca, agent: false }, (res) => {
+      const fingerprint = (res.socket as TLSSocket).getPeerCertificate().fingerprint256;
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, fingerprint }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 describe('admission and conversion webhooks', () => {
@@ -445,6 +465,37 @@ describe('admission and conversion webhooks', () => {
       new RegExp(`controller_runtime_webhook_latency_seconds_count\\{webhook="/mutate/${KATALOG}/gadget"\\} [1-9]`),
     );
     assert.match(text, /controller_runtime_webhook_requests_in_flight\{webhook="\/validate\//);
+  });
+
+  test('self-managed certificates are renewed in the Secret and hot-swapped; no request fails', async () => {
+    const secretPath = `/api/v1/namespaces/${NS}/secrets/rotating-certs`;
+    const rotating = await startAdmission({
+      client,
+      logger: silentLogger,
+      listen: '127.0.0.1:0',
+      namespace: NS,
+      secretName: 'rotating-certs',
+      inCluster: false,
+      validity: { caMs: 3_600_000, servingMs: 4_000 },
+      certRefreshMs: 100,
+    });
+    try {
+      const seen = new Set<string>();
+      const started = Date.now();
+      let requests = 0;
+      while (seen.size < 3 && Date.now() - started < 15_000) {
+        const secret = await get<KubeObject & { data: Record<string, string> }>(secretPath);
+        const ca = Buffer.from(secret?.data['ca.crt'] ?? '', 'base64').toString();
+        const { status, fingerprint } = await postReview(rotating.port, `/validate/${KATALOG}/gadget`, ca);
+        assert.equal(status, 200);
+        seen.add(fingerprint);
+        requests++;
+      }
+      assert.equal(seen.size, 3, `served ${seen.size} certificate(s) over ${requests} requests`);
+    } finally {
+      await rotating.stop();
+      await client.request({ method: 'DELETE', path: secretPath });
+    }
   });
 
   test('controller stopped: failurePolicy Ignore admits, Fail denies with a clear message', async () => {

@@ -42,8 +42,8 @@ function certificate(
   cert.publicKey = forge.pki.publicKeyFromPem(publicKeyPem);
   // Positive 128-bit serial (leading byte below 0x80).
   cert.serialNumber = `7${randomBytes(15).toString('hex')}`;
-  // One minute of slack for clocks that disagree a little.
-  cert.validity.notBefore = new Date(now.getTime() - 60_000);
+  // Slack for clocks that disagree a little: a minute, less for (test-sized) short lifetimes.
+  cert.validity.notBefore = new Date(now.getTime() - Math.min(60_000, validityMs / 10));
   cert.validity.notAfter = new Date(now.getTime() + validityMs);
   const attrs = [{ name: 'commonName', value: subject }];
   cert.setSubject(attrs);

@@ -372,6 +372,11 @@ describe('admission and conversion webhooks', () => {
     assert.deepEqual(asV1?.spec, { replicas: 3, image: 'nginx:1' });
     assert.equal(asV1?.apiVersion, `${GROUP}/v1`);
 
+    // The box watches v1: it reconciles the object created as v1alpha1, converted.
+    await eventually(
+      'the widget box reconciled the v1alpha1 object',
+      async () => (await get<Cr>(crPath('widget', 'old', 'v1')))?.status?.observedGeneration === 1,
+    );
     await kubectlOk(['apply', '-f', '-'], manifest('widget', 'new', { replicas: 5 }, 'v1'));
     const asAlpha = await get<Cr>(crPath('widget', 'new', 'v1alpha1'));
     assert.deepEqual(asAlpha?.spec, { size: 5 }, 'a field the source lacks (image) stays absent');

@@ -144,7 +144,24 @@ export async function secretCertificates(options: SecretCertificateOptions): Pro
     }
   }
 
-  let current = serving(await ensure());
+  // The API server may not be up yet: retry with backoff. A refusal (403: RBAC) will not heal by
+  // waiting, so it ends the start with the API server's message.
+  let first: CertificateSet | undefined;
+  for (let delay = 500; first === undefined; delay = Math.min(delay * 2, 30_000)) {
+    try {
+      first = await ensure();
+    } catch (err) {
+      if (err instanceof ApiError && (err.status === 401 || err.status === 403)) throw err;
+      log.error('webhook certificates not available yet, retrying', {
+        namespace,
+        name,
+        retryInMs: delay,
+        err: errorField(err),
+      });
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+  let current = serving(first);
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   const refreshMs = options.refreshMs ?? 60_000;

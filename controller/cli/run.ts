@@ -6,6 +6,7 @@ import { type Admission, startAdmission } from '../admission/admission.ts';
 import type { Registrar } from '../admission/registrar.ts';
 import { declarativeBoxes } from '../box/declarative-reconciler.ts';
 import { parseDuration } from '../box/duration.ts';
+import type { BoxConfig } from '../box/operator-box.ts';
 import { createApiClient, loadKubeConfig } from '../kube/api-client.ts';
 import { createChildWatches } from '../kube/child-watches.ts';
 import { createDiscovery } from '../kube/discovery.ts';
@@ -64,9 +65,12 @@ export async function run(options: RunOptions): Promise<void> {
   });
   let root: RootController | undefined;
   let rootSynced = false;
-  // Every replica serves webhooks (a standby too); only the leader registers them.
-  const admission: Admission | undefined = options.webhooks
-    ? await startAdmission({
+  // Every replica serves webhooks (a standby too); only the leader registers them. Started beside
+  // leader election and the health server, not before them: the certificate Secret may wait for
+  // an API server that is not up yet.
+  let admission: Admission | undefined;
+  const admissionStarted: Promise<Admission | undefined> = options.webhooks
+    ? startAdmission({
         client,
         logger,
         listen: options.webhookListen,
@@ -77,13 +81,25 @@ export async function run(options: RunOptions): Promise<void> {
         secretName: options.webhookSecret,
         inCluster: process.env.KUBERNETES_SERVICE_HOST !== undefined && options.kubeconfig === undefined,
         registry: metrics.registry,
-      })
-    : undefined;
-  if (admission) logger.info('serving webhooks', { address: options.webhookListen, port: admission.port });
+      }).then(
+        (a) => {
+          admission = a;
+          logger.info('serving webhooks', { address: options.webhookListen, port: a.port });
+          return a;
+        },
+        (err: unknown) => {
+          logger.error(
+            'cannot start the webhook server: check the certificate Secret (or --webhook-cert-dir) and --webhook-listen, or run with --no-webhooks',
+            { namespace: options.webhookNamespace, name: options.webhookSecret, err: errorField(err) },
+          );
+          process.exit(1);
+        },
+      )
+    : Promise.resolve(undefined);
+  let runningBoxes: readonly BoxConfig[] = [];
   let registrar: Registrar | undefined;
 
   const startRoot = () => {
-    registrar = admission?.startRegistrar();
     const r = startRootController({
       client,
       logger,
@@ -91,9 +107,17 @@ export async function run(options: RunOptions): Promise<void> {
       ...boxes,
       boxMetrics: (id) => metrics.boxMetrics(id, () => r.boxes().get(id)?.unfinishedWork()),
       onBoxStopped: (id) => metrics.removeBox(id),
-      onBoxesChanged: (running) => registrar?.setBoxes(running),
+      onBoxesChanged: (running) => {
+        runningBoxes = running;
+        registrar?.setBoxes(running);
+      },
     });
     root = r;
+    void admissionStarted.then((a) => {
+      if (root !== r || !a) return;
+      registrar = a.startRegistrar();
+      registrar.setBoxes(runningBoxes);
+    });
     r.waitForSync().then(
       () => {
         rootSynced = true;
@@ -106,7 +130,9 @@ export async function run(options: RunOptions): Promise<void> {
     const r = root;
     root = undefined;
     await r?.stop();
-    await registrar?.stop();
+    const reg = registrar;
+    registrar = undefined;
+    await reg?.stop();
     await childWatches.stopAll();
   };
   metrics.setSnapshotSource(() => boxSnapshots(root?.observed() ?? []));

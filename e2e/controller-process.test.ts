@@ -108,7 +108,7 @@ describe('orkestra run with --leader-elect', () => {
       standby.lines.some((l) => l.msg === 'leader observed' && l.leader === leader.name),
     );
     assert.equal(logged(standby, 'root controller started'), false);
-    assert.ok(logged(standby, 'serving webhooks'), 'the standby serves webhooks too');
+    await eventually('the standby serves webhooks too', () => logged(standby, 'serving webhooks'), 20_000);
 
     const katalog = {
       apiVersion: 'orkestra.orkspace.io/v1alpha1',

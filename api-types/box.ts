@@ -171,6 +171,9 @@ const ConversionPath = Type.Object(
     from: Type.String({ pattern: VERSION, maxLength: 32, description: 'Source version.' }),
     to: Type.String({ pattern: VERSION, maxLength: 32, description: 'Target version.' }),
     spec: freeform('The target spec; strings are templates over the source object.'),
+    status: Type.Optional(
+      freeform('The target status, templates over the source object (default: the status carried over as is).'),
+    ),
   },
   {
     description: 'How one version converts to another.',

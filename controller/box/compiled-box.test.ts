@@ -105,8 +105,12 @@ describe('compileBox: field paths', () => {
       labels: { 'app.kubernetes.io/name': 'web' },
     });
     assert.deepEqual(cr.metadata, { name: 'w', annotations: { keep: 'me' } }, 'the input is not changed');
-    assert.deepEqual(validate(compiled, mutated), { denied: [], warnings: [] });
-    assert.deepEqual(validate(compiled, cr), { denied: [], warnings: [] }, 'a missing field does not apply');
+    assert.deepEqual(validate(compiled, mutated), { denied: [], warnings: [], violations: [] });
+    assert.deepEqual(
+      validate(compiled, cr),
+      { denied: [], warnings: [], violations: [] },
+      'a missing field does not apply',
+    );
   });
 
   test('forEach iterates a list only', () => {

@@ -4,7 +4,8 @@
 import type { Box } from '../../api-types/box.ts';
 import type { ChildKindKey } from '../../api-types/children.ts';
 import type { Condition } from '../../api-types/condition.ts';
-import { type CompiledCondition, compileCondition, compileGate } from '../render/condition/index.ts';
+import { type CompiledConversionPath, compileConversionPath } from '../admission/conversion.ts';
+import { type CompiledCondition, celReferences, compileCondition, compileGate } from '../render/condition/index.ts';
 import { type FieldPath, parseFieldPath, readPath } from '../render/path/index.ts';
 import { type CompiledValue, compileValue } from '../render/template/index.ts';
 import { parseDuration } from './duration.ts';
@@ -82,6 +83,8 @@ export interface CompiledBox {
     readonly condition: CompiledCondition;
     readonly message: string;
     readonly action: 'deny' | 'warn';
+    /** The rule reads the admission `request`, which reconcile does not have: it runs at admission only. */
+    readonly admissionOnly: boolean;
   }[];
   readonly mutation: readonly {
     readonly where: string;
@@ -98,6 +101,8 @@ export interface CompiledBox {
     readonly gate: CompiledCondition;
     readonly gateSource: GateSource;
   }[];
+  /** admission.conversion.paths, compiled: how one served version becomes another. */
+  readonly conversion: readonly CompiledConversionPath[];
   readonly conditionsEnabled: boolean;
   readonly eventsEnabled: boolean;
   /**
@@ -225,6 +230,7 @@ export function compileBox(boxName: string, box: Box): CompiledBox {
         condition: compileCondition(condition as Condition, where),
         message,
         action: action ?? 'deny',
+        admissionOnly: typeof rule.cel === 'string' && celReferences(rule.cel, 'request'),
       };
     }),
     mutation: (box.admission?.mutation?.rules ?? []).map((rule, i) => {
@@ -249,6 +255,9 @@ export function compileBox(boxName: string, box: Box): CompiledBox {
         gateSource: { when: field.when, or: field.or },
       };
     }),
+    conversion: (box.admission?.conversion?.paths ?? []).map((path, i) =>
+      compileConversionPath(path, `${base}.admission.conversion.paths[${i}]`),
+    ),
     deletionWork: groups.some((g) => g.targets.length > 0) || children.some((c) => c.explicitNamespace),
     conditionsEnabled: box.operatorBox?.emit?.status?.conditions ?? true,
     eventsEnabled: box.operatorBox?.emit?.events ?? true,

@@ -25,6 +25,27 @@ program
     'address of /metrics, /healthz, /readyz and /api (port 0: any free port)',
     '0.0.0.0:8080',
   )
+  .option('--no-webhooks', 'serve and register no admission or conversion webhooks')
+  .option('--webhook-listen <host:port>', 'address of the HTTPS webhook server (port 0: any free port)', '0.0.0.0:9443')
+  .option(
+    '--webhook-url-base <url>',
+    'https://host[:port] the API server calls the webhooks at (default: the orkestra-webhook Service in cluster, https://127.0.0.1:PORT outside)',
+  )
+  .option(
+    '--webhook-cert-dir <dir>',
+    'serve tls.crt/tls.key (and inject ca.crt) from this directory, e.g. a cert-manager Secret volume',
+  )
+  .option(
+    '--webhook-namespace <ns>',
+    'namespace of the webhook certificate Secret and Service',
+    process.env.POD_NAMESPACE ?? 'default',
+  )
+  .option('--webhook-service <name>', 'Service the API server calls in cluster (port 443)', 'orkestra-webhook')
+  .option(
+    '--webhook-secret <name>',
+    'Secret holding the self-managed webhook CA and certificate',
+    'orkestra-webhook-certs',
+  )
   .addOption(new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error']).default('info'))
   .action(run);
 

@@ -2,7 +2,10 @@
 // at once; with it, only while it holds the Lease. The health/metrics server runs on every
 // replica. SIGTERM/SIGINT drain the boxes, release the lease and exit within the grace period.
 import { readFileSync } from 'node:fs';
+import { type Admission, startAdmission } from '../admission/admission.ts';
+import type { Registrar } from '../admission/registrar.ts';
 import { parseDuration } from '../box/duration.ts';
+import type { BoxConfig } from '../box/operator-box.ts';
 import { createApiClient, loadKubeConfig } from '../kube/api-client.ts';
 import { createChildWatches } from '../kube/child-watches.ts';
 import { createDiscovery } from '../kube/discovery.ts';
@@ -28,6 +31,18 @@ export interface RunOptions {
   readonly shutdownGrace: string;
   /** host:port of the health, metrics and API server; port 0 picks a free one. */
   readonly listen: string;
+  /** false: no webhook server and no registration. */
+  readonly webhooks: boolean;
+  /** host:port of the HTTPS webhook server; port 0 picks a free one. */
+  readonly webhookListen: string;
+  readonly webhookUrlBase?: string;
+  readonly webhookCertDir?: string;
+  /** Namespace of the webhook certificate Secret and Service. */
+  readonly webhookNamespace: string;
+  /** Name of the Service the API server calls in cluster. */
+  readonly webhookService: string;
+  /** Name of the Secret holding the self-managed certificates. */
+  readonly webhookSecret: string;
 }
 
 const VERSION = (
@@ -50,6 +65,39 @@ export async function run(options: RunOptions): Promise<void> {
   });
   let root: RootController | undefined;
   let rootSynced = false;
+  // Every replica serves webhooks (a standby too); only the leader registers them. Started beside
+  // leader election and the health server, not before them: the certificate Secret may wait for
+  // an API server that is not up yet.
+  let admission: Admission | undefined;
+  const admissionStarted: Promise<Admission | undefined> = options.webhooks
+    ? startAdmission({
+        client,
+        logger,
+        listen: options.webhookListen,
+        urlBase: options.webhookUrlBase,
+        certDir: options.webhookCertDir,
+        namespace: options.webhookNamespace,
+        serviceName: options.webhookService,
+        secretName: options.webhookSecret,
+        inCluster: process.env.KUBERNETES_SERVICE_HOST !== undefined && options.kubeconfig === undefined,
+        registry: metrics.registry,
+      }).then(
+        (a) => {
+          admission = a;
+          logger.info('serving webhooks', { address: options.webhookListen, port: a.port });
+          return a;
+        },
+        (err: unknown) => {
+          logger.error(
+            'cannot start the webhook server: check the certificate Secret (or --webhook-cert-dir) and --webhook-listen, or run with --no-webhooks',
+            { namespace: options.webhookNamespace, name: options.webhookSecret, err: errorField(err) },
+          );
+          process.exit(1);
+        },
+      )
+    : Promise.resolve(undefined);
+  let runningBoxes: readonly BoxConfig[] = [];
+  let registrar: Registrar | undefined;
 
   const startRoot = () => {
     const r = startRootController({
@@ -59,8 +107,17 @@ export async function run(options: RunOptions): Promise<void> {
       ...boxes,
       boxMetrics: (id) => metrics.boxMetrics(id, () => r.boxes().get(id)?.unfinishedWork()),
       onBoxStopped: (id) => metrics.removeBox(id),
+      onBoxesChanged: (running) => {
+        runningBoxes = running;
+        registrar?.setBoxes(running);
+      },
     });
     root = r;
+    void admissionStarted.then((a) => {
+      if (root !== r || !a) return;
+      registrar = a.startRegistrar();
+      registrar.setBoxes(runningBoxes);
+    });
     r.waitForSync().then(
       () => {
         rootSynced = true;
@@ -73,6 +130,9 @@ export async function run(options: RunOptions): Promise<void> {
     const r = root;
     root = undefined;
     await r?.stop({ graceMs });
+    const reg = registrar;
+    registrar = undefined;
+    await reg?.stop();
     await childWatches.stopAll();
   };
   metrics.setSnapshotSource(() => boxSnapshots(root?.observed() ?? []));
@@ -154,6 +214,7 @@ export async function run(options: RunOptions): Promise<void> {
     const left = () => graceMs - (performance.now() - started) - 100;
     await step('release the lease', elector?.stop() ?? Promise.resolve(), left());
     await step('flush events', events.stop(), left());
+    await step('stop the webhook server', admission?.stop() ?? Promise.resolve(), left());
     await step('close the server', server.close(), left());
     clearTimeout(deadline);
     client.close();

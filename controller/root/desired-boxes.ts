@@ -3,7 +3,7 @@
 import type { Box, BoxPhase } from '../../api-types/box.ts';
 import type { Katalog } from '../../api-types/katalog.ts';
 import type { ResourceRef } from '../kube/object.ts';
-import { checkBox } from './box-checks.ts';
+import { checkBox, checkConversion } from './box-checks.ts';
 import type { CrdInfo } from './crd-index.ts';
 import { findCycles } from './dag.ts';
 
@@ -130,6 +130,11 @@ export function planBoxes(input: PlanInput): PlannedBox[] {
       }
       if (!crd.servedVersions.includes(version)) {
         decide('WaitingForCRD', `CRD ${crd.name} does not serve ${version} (serves ${crd.servedVersions.join(', ')})`);
+        continue;
+      }
+      const conversion = checkConversion(name, box, crd.servedVersions);
+      if (conversion.length > 0) {
+        decide('Failed', conversion.map((p) => `${p.path}: ${p.message}`).join('; '));
         continue;
       }
       decide('Run', '', {

@@ -2,9 +2,9 @@
 // being reconciled. Their status says so instead: Ready=False and Stalled=True, reason BoxFailed,
 // with the box's message. The finalizers stay: the box is expected back once the Katalog is fixed.
 import type { StatusCondition } from '../../api-types/status-condition.ts';
-import { crConditions } from '../reconcile/cr-status.ts';
 import { type ApiClient, isNotFound, resourcePath } from '../kube/api-client.ts';
 import type { KubeList, KubeObject, ResourceRef } from '../kube/object.ts';
+import { crConditions } from '../reconcile/cr-status.ts';
 
 export const BOX_FAILED = 'BoxFailed';
 const MANAGED = new Set(['Ready', 'Reconciling', 'Stalled']);

@@ -3,9 +3,9 @@
 // Katalog until every custom resource is deleted and its own onDelete has run, so the Katalog
 // carries Orkestra's finalizer while that policy is set.
 import type { Katalog } from '../../api-types/katalog.ts';
-import { FINALIZER } from '../reconcile/ownership.ts';
 import { type ApiClient, isNotFound, resourcePath } from '../kube/api-client.ts';
 import type { KubeObject, ResourceRef } from '../kube/object.ts';
+import { FINALIZER } from '../reconcile/ownership.ts';
 
 export const KATALOG_FINALIZER = FINALIZER;
 

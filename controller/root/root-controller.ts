@@ -59,6 +59,8 @@ export interface RootControllerDeps {
   /** Checks a box beyond the schema (e.g. that its templates compile); a message makes it Failed. */
   readonly checkBox?: (boxName: string, box: Box) => string | undefined;
   readonly boxMetrics?: (id: string) => BoxMetrics;
+  /** Told after every planning pass which boxes run (e.g. to register their admission webhooks). */
+  readonly onBoxesChanged?: (running: readonly BoxConfig[]) => void;
   /** Told after a box stopped, e.g. to drop its metric series. */
   readonly onBoxStopped?: (id: string) => void;
   /** How often box runtime figures (managed, queueDepth) are refreshed into Katalog status. */
@@ -346,6 +348,7 @@ export function startRootController(deps: RootControllerDeps): RootController {
         if (!stopped) {
           await reconcileBoxes();
           await katalogFinalizers(katalogs.cache.list() as unknown as Katalog[]);
+          deps.onBoxesChanged?.([...running.values()].map((b) => b.config()));
           await writeStatuses();
         }
       } catch (err) {

@@ -8,7 +8,7 @@
 //
 // See compile.ts (forms, negate, gates), operators.ts (field operators), ../path/ (field paths),
 // cel.ts (CEL environment and value mapping).
-export { CEL_ENV, toCelValue } from './cel.ts';
+export { CEL_ENV, celReferences, toCelValue } from './cel.ts';
 export { compileCondition, compileGate } from './compile.ts';
 export { ConditionError } from './errors.ts';
 export { jsonEqual, MAX_REGEX_LENGTH } from './operators.ts';

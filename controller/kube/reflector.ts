@@ -33,6 +33,8 @@ export interface ReflectorOptions {
   readonly inactivityMs?: number;
   readonly backoffInitialMs?: number;
   readonly backoffMaxMs?: number;
+  /** Told after each failed list or watch (the error) and once one succeeds again (undefined). */
+  readonly onErrorChange?: (err: Error | undefined) => void;
 }
 
 export interface ReflectorStats {
@@ -50,6 +52,8 @@ export interface Reflector {
   /** Resolves once the first list is in the cache; rejects if the reflector stops first. */
   waitForSync(): Promise<void>;
   stats(): ReflectorStats;
+  /** The error of the last list or watch, until a list succeeds or a watch delivers (e.g. a 403 naming the verb). */
+  lastError(): Error | undefined;
   /** Ends the watch and the loop; resolves when nothing of it is left running. */
   stop(): Promise<void>;
 }
@@ -92,6 +96,12 @@ export function startReflector(options: ReflectorOptions): Reflector {
   syncedPromise.catch(() => {});
   const counters = { lists: 0, watches: 0, events: 0, handlerErrors: 0 };
   let resourceVersion: string | undefined;
+  let lastError: Error | undefined;
+  function setError(err: Error | undefined) {
+    if (err === undefined && lastError === undefined) return;
+    lastError = err;
+    options.onErrorChange?.(err);
+  }
 
   function call(fn: () => void) {
     try {
@@ -169,6 +179,7 @@ export function startReflector(options: ReflectorOptions): Reflector {
     stopper.signal.addEventListener('abort', onStop, { once: true });
     let watchdog = setTimeout(() => local.abort(), inactivityMs);
     const kick = () => {
+      setError(undefined);
       clearTimeout(watchdog);
       watchdog = setTimeout(() => {
         logger?.info('watch inactive, reopening', { ...log, inactivityMs });
@@ -230,6 +241,7 @@ export function startReflector(options: ReflectorOptions): Reflector {
       try {
         if (resourceVersion === undefined) {
           resourceVersion = await relist();
+          setError(undefined);
           if (!synced) {
             synced = true;
             resolveSynced();
@@ -248,6 +260,7 @@ export function startReflector(options: ReflectorOptions): Reflector {
           continue;
         }
         logger?.error('list/watch failed, backing off', { ...log, err: (err as Error).message });
+        setError(err instanceof Error ? err : new Error(String(err)));
         await sleep(nextDelay(), stopper.signal);
       }
     }
@@ -261,6 +274,7 @@ export function startReflector(options: ReflectorOptions): Reflector {
     hasSynced: () => synced,
     waitForSync: () => syncedPromise,
     stats: () => ({ ...counters, resourceVersion }),
+    lastError: () => lastError,
     async stop() {
       stopper.abort();
       await loop;

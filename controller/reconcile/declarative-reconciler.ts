@@ -40,6 +40,8 @@ export interface DeclarativeDeps {
 }
 
 export interface DeclarativeReconciler extends Reconciler {
+  /** Acquires the box's child watches (a swap does this before closing the reconciler it replaces). */
+  open(): Promise<void>;
   /** Releases the box's child watches. */
   close(): Promise<void>;
 }
@@ -123,7 +125,7 @@ export function declarativeReconciler(
   const reconcile = async (ctx: ReconcileContext) => {
     const cached = ctx.object;
     if (!cached) return undefined; // gone: owner-referenced children go with it; the rest went in the deletion path
-    const w = await watchSet.childWatches();
+    const w = await watchSet.childWatches(cached.metadata.uid ?? '');
     const owner: Owner = { katalog: config.katalog, box: config.name, object: cached };
     const emit: Emit = (type, reason, message) => {
       if (compiled.eventsEnabled) deps.events?.event(cached, type, reason, message);
@@ -167,10 +169,10 @@ export function declarativeReconciler(
     return undefined;
   };
 
-  return Object.assign(reconcile, { close: () => watchSet.close() });
+  return Object.assign(reconcile, { open: () => watchSet.open(), close: () => watchSet.close() });
 }
 
-/** The two hooks the root controller needs to run declarative boxes. */
+/** The hooks the root controller needs to run declarative boxes. */
 export function declarativeBoxes(deps: Omit<DeclarativeDeps, 'enqueueOwner'>) {
   return {
     reconcilerFor: (config: BoxConfig, handle: BoxHandle): DeclarativeReconciler =>
@@ -178,6 +180,8 @@ export function declarativeBoxes(deps: Omit<DeclarativeDeps, 'enqueueOwner'>) {
         ...deps,
         enqueueOwner: handle.enqueueUid,
       }),
+    // A child kind may be served only once its CRD is: discovery forgets and re-checks it.
+    onCrdChanged: (crd: KubeObject): void => deps.discovery.crdChanged(crd),
     checkBox: (boxName: string, box: Box): string | undefined => {
       try {
         compileBoxCached(boxName, box);

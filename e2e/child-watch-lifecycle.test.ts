@@ -100,15 +100,24 @@ async function stopController() {
   }
 }
 
-/** Runs `body` with a controller on `client`; a failure of `body` is the one reported. */
+/** Deletes the suite's Katalogs, so the next test's controller runs no box of an earlier one. */
+async function deleteKatalogs() {
+  for (const name of katalogs.splice(0)) {
+    await admin.request({ method: 'DELETE', path: `${KATALOGS}/${name}` }).catch(() => {});
+  }
+}
+
+/** Runs `body` with a controller on `client`, then removes its Katalogs; a failure of `body` is the one reported. */
 async function withController(client: ApiClient, body: () => Promise<void>) {
   running = startInProcessController(client);
   try {
     await body();
   } catch (err) {
+    await deleteKatalogs();
     await stopController().catch(() => {});
     throw err;
   } finally {
+    await deleteKatalogs();
     await stopController().finally(() => client.close());
   }
 }
@@ -122,8 +131,8 @@ before(async () => {
 });
 
 after(async () => {
+  await deleteKatalogs();
   await stopController();
-  for (const name of katalogs) await admin.request({ method: 'DELETE', path: `${KATALOGS}/${name}` }).catch(() => {});
   admin?.close();
 });
 

@@ -66,7 +66,7 @@ test('a refused LIST rejects ready() with the reason, and subscribers hear when 
   assert.match(refused.message, /grant get, list and watch on secrets/);
   assert.equal(readyCalls, 0);
 
-  state.allowed = true; // the reflector retries after its backoff (about 0.8 s)
+  state.allowed = true; // the reflector retries after its backoff
   const deadline = Date.now() + 5_000;
   while (readyCalls === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   assert.equal(readyCalls, 1, 'the subscriber heard the watch became ready');

@@ -121,6 +121,9 @@ export function createChildWatches(client: ApiClient, logger?: KubeLogger): Chil
       labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY}`,
       indexers: { [OWNER_INDEX]: labelIndex(OWNER_UID_LABEL) },
       logger,
+      // A child kind is often first watched the moment its CRD is Established, when the API
+      // server can still answer 404 for a few milliseconds: the first retries come soon.
+      backoffInitialMs: 100,
       handler: {
         onAdd: (o) => notify(o, 'added'),
         onUpdate: (_old, o) => notify(o, 'updated'),

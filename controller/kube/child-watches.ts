@@ -32,7 +32,6 @@ export interface ChildSubscriber {
 
 /** A box's hold on one shared child watch; `release` exactly once. */
 export interface ChildWatch {
-  readonly resource: ResourceRef;
   readonly cache: Cache;
   /**
    * Resolves once the cache is synced and the server lets us list and watch. Rejects with a
@@ -156,7 +155,6 @@ export function createChildWatches(client: ApiClient, logger?: KubeLogger): Chil
       entry.subscribers.add(hold);
       let released = false;
       return {
-        resource,
         cache: entry.reflector.cache,
         ready() {
           return new Promise<void>((resolve, reject) => {

@@ -54,8 +54,11 @@ export interface BoxHandle {
   enqueueUid(uid: string): void;
 }
 
-/** A reconciler, optionally holding resources (child watches) to release when replaced or stopped. */
-export type BoxReconciler = Reconciler & { close?(): Promise<void> };
+/**
+ * A reconciler, optionally holding resources (child watches): `open` takes them, `close` releases
+ * them when the reconciler is replaced or the box stops.
+ */
+export type BoxReconciler = Reconciler & { open?(): Promise<void>; close?(): Promise<void> };
 
 export interface OperatorBoxDeps {
   readonly client: ApiClient;
@@ -252,8 +255,11 @@ export function startOperatorBox(initial: BoxConfig, deps: OperatorBoxDeps): Ope
       config = next;
       const previous = reconciler;
       reconciler = deps.reconcilerFor(next, handle);
-      previous
-        .close?.()
+      // The new reconciler takes its (shared) child watches before the old one lets go of them,
+      // so a watch both use stays open and warm instead of stopping and relisting.
+      Promise.resolve(reconciler.open?.())
+        .catch((err: unknown) => logger.error('opening the new reconciler failed', { err: errorField(err) }))
+        .then(() => previous.close?.())
         .catch((err: unknown) => logger.error('releasing the previous reconciler failed', { err: errorField(err) }));
       inNamespace = namespaceFilter(next.box);
       if (queueChanged) work.setRateLimiter(rateLimiterFor(next.box));

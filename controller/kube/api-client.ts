@@ -68,7 +68,7 @@ export interface ApiClient {
   /**
    * Opens a streaming GET (a watch) and hands each JSON line to `onLine`. Resolves when the server
    * closes the stream or `signal` aborts; rejects on connection errors and non-200 answers.
-   * `onActivity` is called whenever bytes arrive, for inactivity watchdogs.
+   * `onActivity` is called when the server accepts the watch and whenever bytes arrive, for inactivity watchdogs.
    */
   stream(
     path: string,
@@ -272,6 +272,8 @@ export function createApiClient(kc: KubeConfig, options: ApiClientOptions = {}):
             });
             return;
           }
+          // The server accepted the watch: that is activity too (a quiet watch sends nothing more for a while).
+          onActivity?.();
           let buffered = '';
           res.setEncoding('utf8');
           res.on('data', (chunk: string) => {

@@ -43,6 +43,7 @@ export function startNamespacedReflectors(
     resource: options.resource,
     hasSynced: () => all.every((r) => r.hasSynced()),
     waitForSync: () => synced,
+    lastError: () => all.map((r) => r.lastError()).find((e) => e !== undefined),
     stats() {
       const each = all.map((r) => r.stats());
       const sum = (k: 'lists' | 'watches' | 'events' | 'handlerErrors') => each.reduce((n, s) => n + s[k], 0);

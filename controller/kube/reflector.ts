@@ -36,6 +36,8 @@ export interface ReflectorOptions {
   readonly inactivityMs?: number;
   readonly backoffInitialMs?: number;
   readonly backoffMaxMs?: number;
+  /** Told after each failed list or watch (the error) and once one succeeds again (undefined). */
+  readonly onErrorChange?: (err: Error | undefined) => void;
 }
 
 export interface ReflectorStats {
@@ -53,6 +55,8 @@ export interface Reflector {
   /** Resolves once the first list is in the cache; rejects if the reflector stops first. */
   waitForSync(): Promise<void>;
   stats(): ReflectorStats;
+  /** The error of the last list or watch, until a list succeeds or a watch delivers (e.g. a 403 naming the verb). */
+  lastError(): Error | undefined;
   /** Ends the watch and the loop; resolves when nothing of it is left running. */
   stop(): Promise<void>;
 }
@@ -96,6 +100,12 @@ export function startReflector(options: ReflectorOptions): Reflector {
   syncedPromise.catch(() => {});
   const counters = { lists: 0, watches: 0, events: 0, handlerErrors: 0 };
   let resourceVersion: string | undefined;
+  let lastError: Error | undefined;
+  function setError(err: Error | undefined) {
+    if (err === undefined && lastError === undefined) return;
+    lastError = err;
+    options.onErrorChange?.(err);
+  }
 
   function call(fn: () => void) {
     try {
@@ -173,6 +183,7 @@ export function startReflector(options: ReflectorOptions): Reflector {
     stopper.signal.addEventListener('abort', onStop, { once: true });
     let watchdog = setTimeout(() => local.abort(), inactivityMs);
     const kick = () => {
+      setError(undefined);
       clearTimeout(watchdog);
       watchdog = setTimeout(() => {
         logger?.info('watch inactive, reopening', { ...log, inactivityMs });
@@ -234,6 +245,7 @@ export function startReflector(options: ReflectorOptions): Reflector {
       try {
         if (resourceVersion === undefined) {
           resourceVersion = await relist();
+          setError(undefined);
           if (!synced) {
             synced = true;
             resolveSynced();
@@ -252,6 +264,7 @@ export function startReflector(options: ReflectorOptions): Reflector {
           continue;
         }
         logger?.error('list/watch failed, backing off', { ...log, err: (err as Error).message });
+        setError(err instanceof Error ? err : new Error(String(err)));
         await sleep(nextDelay(), stopper.signal);
       }
     }
@@ -265,6 +278,7 @@ export function startReflector(options: ReflectorOptions): Reflector {
     hasSynced: () => synced,
     waitForSync: () => syncedPromise,
     stats: () => ({ ...counters, resourceVersion }),
+    lastError: () => lastError,
     async stop() {
       stopper.abort();
       await loop;

@@ -5,6 +5,7 @@ import { createCache } from '../kube/cache.ts';
 import {
   BOX_LABEL,
   type ChildListener,
+  type ChildSubscriber,
   type ChildWatches,
   KATALOG_LABEL,
   OWNER_UID_LABEL,
@@ -21,21 +22,45 @@ const cm = (rv: string, l: Record<string, string> = labels): KubeObject => ({
   metadata: { name: 'a', namespace: 'ns', resourceVersion: rv, labels: l },
 });
 
-/** A set over fakes: the listener the watch got, an apply answered by `respond`, the enqueued UIDs. */
-function harness(respond: (listener: ChildListener) => Promise<KubeObject>) {
-  let listener: ChildListener = () => {};
+/**
+ * A set over fakes: the subscriber the watch got, an apply answered by `respond`, the enqueued
+ * UIDs, the discovery waits. `served` lists the kinds discovery resolves; `ready` answers every
+ * watch's ready().
+ */
+function harness(
+  respond: (listener: ChildListener) => Promise<KubeObject>,
+  options: { served?: Set<string>; ready?: () => Promise<void> } = {},
+) {
+  const served = options.served ?? new Set(['ConfigMap']);
+  let subscriber: ChildSubscriber = { onChild: () => {} };
   const enqueued: string[] = [];
+  const acquired: string[] = [];
   const released: string[] = [];
-  const watches = {
-    acquire: async (resource: ResourceRef, l: ChildListener) => {
-      listener = l;
-      return { cache: createCache(), release: async () => void released.push(resource.kind) };
+  const waits = new Map<string, () => void>();
+  const watches: ChildWatches = {
+    acquire: (resource, s) => {
+      subscriber = s;
+      acquired.push(resource.kind);
+      return {
+        cache: createCache(),
+        ready: options.ready ?? (async () => {}),
+        release: async () => void released.push(resource.kind),
+      };
     },
-  } as unknown as ChildWatches;
-  const discovery = {
-    resolve: async (_apiVersion: string, kind: string) => (kind === 'ConfigMap' ? CONFIGMAPS : undefined),
-  } as unknown as Discovery;
-  const client = { request: async () => respond(listener) } as unknown as ApiClient;
+    count: () => acquired.length - released.length,
+    stopAll: async () => {},
+  };
+  const discovery: Discovery = {
+    resolve: async (apiVersion, kind) =>
+      served.has(kind) ? { ...CONFIGMAPS, group: apiVersion === 'v1' ? '' : 'example.com', kind } : undefined,
+    invalidate: () => {},
+    crdChanged: () => {},
+    whenServed: (_apiVersion, kind, onServed) => {
+      waits.set(kind, onServed);
+      return () => waits.delete(kind);
+    },
+  };
+  const client = { request: async () => respond(subscriber.onChild) } as unknown as ApiClient;
   const set = childWatchSet({
     config: { name: 'web', katalog: 'k' },
     childKinds: [
@@ -47,22 +72,72 @@ function harness(respond: (listener: ChildListener) => Promise<KubeObject>) {
     childWatches: watches,
     enqueueOwner: (uid) => enqueued.push(uid),
   });
-  return { set, enqueued, released, listener: () => listener };
+  return {
+    set,
+    served,
+    enqueued,
+    acquired,
+    released,
+    waits,
+    subscriber: () => subscriber,
+    listener: () => subscriber.onChild,
+  };
 }
 const signal = new AbortController().signal;
 
 test('watches are acquired once for the served kinds and released on close', async () => {
   const h = harness(async () => cm('1'));
-  const first = await h.set.childWatches();
-  assert.equal(await h.set.childWatches(), first);
+  const first = await h.set.childWatches('u1');
+  assert.deepEqual([...(await h.set.childWatches('u1')).keys()], [...first.keys()]);
   assert.deepEqual([...first.keys()], ['v1/ConfigMap']);
+  assert.deepEqual(h.acquired, ['ConfigMap'], 'acquired once');
+  assert.equal(h.waits.size, 1, 'waiting for the unserved kind only');
+  await h.set.close();
+  assert.deepEqual(h.released, ['ConfigMap']);
+  assert.equal(h.waits.size, 0, 'the discovery wait is cancelled');
+});
+
+test('a reconcile that lacked a kind is re-enqueued once the kind is served, and then gets its watch', async () => {
+  const h = harness(async () => cm('1'));
+  assert.deepEqual([...(await h.set.childWatches('u1')).keys()], ['v1/ConfigMap']);
+  assert.deepEqual(h.enqueued, []);
+  h.served.add('Unserved');
+  h.waits.get('Unserved')?.(); // discovery: the CRD made the kind served
+  assert.deepEqual(h.enqueued, ['u1']);
+  assert.deepEqual([...(await h.set.childWatches('u1')).keys()], ['v1/ConfigMap', 'example.com/v1/Unserved']);
+  assert.deepEqual(h.acquired, ['ConfigMap', 'Unserved']);
+  h.subscriber().onReady?.();
+  assert.deepEqual(h.enqueued, ['u1'], 'a parent that got every watch is not parked');
+});
+
+test('a refused watch fails the reconcile with its reason; the parent is re-enqueued when it works again', async () => {
+  let refused = true;
+  const h = harness(async () => cm('1'), {
+    served: new Set(['ConfigMap', 'Unserved']),
+    ready: async () => {
+      if (refused) throw new Error('configmaps is forbidden: User "sa" cannot list resource "configmaps"');
+    },
+  });
+  await assert.rejects(h.set.childWatches('u1'), /cannot list resource "configmaps"/);
+  await assert.rejects(h.set.childWatches('u2'), /forbidden/);
+  assert.deepEqual(h.enqueued, []);
+  refused = false;
+  h.subscriber().onReady?.();
+  assert.deepEqual(h.enqueued.sort(), ['u1', 'u2']);
+  assert.equal((await h.set.childWatches('u1')).size, 2);
+});
+
+test('open() acquires every served kind without waiting for the caches', async () => {
+  const h = harness(async () => cm('1'), { ready: () => new Promise(() => {}) });
+  await h.set.open();
+  assert.deepEqual(h.acquired, ['ConfigMap']);
   await h.set.close();
   assert.deepEqual(h.released, ['ConfigMap']);
 });
 
 test("the echo of our own apply does not enqueue the owner; anyone else's change does", async () => {
   const h = harness(async () => cm('5'));
-  await h.set.childWatches();
+  await h.set.childWatches('u1');
   await h.set.applyTracked('v1/ConfigMap/ns/a', CONFIGMAPS, cm(''), false, signal);
   h.listener()(cm('5'), 'updated');
   assert.deepEqual(h.enqueued, [], 'our echo');
@@ -77,7 +152,7 @@ test('events during an apply are held: our echo is dropped, other news and delet
     listener(cm('5'), 'updated'); // the echo arrives before the response
     return cm('5');
   });
-  await echoFirst.set.childWatches();
+  await echoFirst.set.childWatches('u1');
   await echoFirst.set.applyTracked('v1/ConfigMap/ns/a', CONFIGMAPS, cm(''), false, signal);
   assert.deepEqual(echoFirst.enqueued, []);
 
@@ -85,7 +160,7 @@ test('events during an apply are held: our echo is dropped, other news and delet
     listener(cm('5'), 'deleted');
     return cm('5');
   });
-  await deleted.set.childWatches();
+  await deleted.set.childWatches('u1');
   await deleted.set.applyTracked('v1/ConfigMap/ns/a', CONFIGMAPS, cm(''), false, signal);
   assert.deepEqual(deleted.enqueued, ['u1'], 'a deletion always matters');
 });

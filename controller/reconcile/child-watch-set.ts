@@ -1,7 +1,9 @@
 // The child watches one box's reconciler holds, and the apply that keeps their echo quiet.
-// Watches are acquired once, on the first reconcile, for every kind the templates render, and
-// released when the reconciler closes. The watch echo of our own apply carries no news, so it
-// does not re-enqueue the parent (client-go's "expectations").
+// A watch is acquired for every kind the templates render once the API server serves that kind,
+// and released when the reconciler closes. A reconcile that cannot have them all (a kind not
+// served yet, a watch the server refuses) is re-enqueued as soon as that changes: the kind's CRD
+// becomes Established, the refused watch works again. The watch echo of our own apply carries no
+// news, so it does not re-enqueue the parent (client-go's "expectations").
 
 import type { ChildKind } from '../box/compiled-box.ts';
 import type { ApiClient } from '../kube/api-client.ts';
@@ -37,8 +39,17 @@ export interface ChildWatchSetDeps {
 }
 
 export interface ChildWatchSet {
-  /** The box's child watches, acquired on first use. */
-  childWatches(): Promise<ChildWatchMap>;
+  /**
+   * The box's child watches for the kinds served now, once their caches are ready; rejects with
+   * the server's reason when one is refused. `ownerUid` is re-enqueued when a missing kind
+   * becomes served or a refused watch recovers.
+   */
+  childWatches(ownerUid: string): Promise<ChildWatchMap>;
+  /**
+   * Acquires the watches of every kind served now without waiting for their caches. A box
+   * swapping reconcilers awaits this before closing the old one, so shared watches stay warm.
+   */
+  open(): Promise<void>;
   /** Applies a child, recording the version it produced so its echo is recognised. */
   applyTracked(
     ref: string,
@@ -55,8 +66,6 @@ export function childWatchSet(deps: ChildWatchSetDeps): ChildWatchSet {
   const { config, client, discovery } = deps;
   const compiled = { childKinds: deps.childKinds };
 
-  // Child watches are acquired once, on the first reconcile, for every kind the templates render.
-  let watches: Promise<ChildWatchMap> | undefined;
   // The watch echo of our own apply carries no news, so it does not re-enqueue the parent
   // (client-go's "expectations"). The echo can arrive before the apply's response: events for a
   // child whose apply is in flight are held and judged once the response gives our version.
@@ -103,35 +112,86 @@ export function childWatchSet(deps: ChildWatchSetDeps): ChildWatchSet {
       else if (held.length === 0 && rv) ownWrites.set(ref, rv);
     }
   }
-  function childWatches() {
-    watches ??= (async () => {
-      const out = new Map<string, HeldWatch>();
-      for (const kind of compiled.childKinds) {
+  const acquired = new Map<string, HeldWatch>();
+  const taking = new Map<string, Promise<void>>();
+  /** Cancels of the discovery waits for kinds not served yet, by `apiVersion/kind`. */
+  const unserved = new Map<string, () => void>();
+  /** Parents whose reconcile could not have every child watch; re-enqueued when one comes (a wake). */
+  const parked = new Set<string>();
+  let closed = false;
+
+  let wakes = 0;
+  function wakeParked() {
+    wakes++;
+    const uids = [...parked];
+    parked.clear();
+    for (const uid of uids) deps.enqueueOwner(uid);
+  }
+
+  /** Resolves the kind and acquires its watch, once; a kind not served yet is waited for. */
+  function take(kind: ChildKind): Promise<void> {
+    const key = `${kind.apiVersion}/${kind.kind}`;
+    if (acquired.has(key) || closed) return Promise.resolve();
+    let pending = taking.get(key);
+    if (!pending) {
+      pending = (async () => {
+        // Waiting starts before the lookup, so a CRD established in between is not missed.
+        if (!unserved.has(key)) {
+          unserved.set(
+            key,
+            discovery.whenServed(kind.apiVersion, kind.kind, () => {
+              unserved.delete(key);
+              wakeParked();
+            }),
+          );
+        }
         const resource = await discovery.resolve(kind.apiVersion, kind.kind);
-        if (!resource) continue; // reported per child when rendering
-        out.set(`${kind.apiVersion}/${kind.kind}`, {
-          kind,
-          resource,
-          watch: await deps.childWatches.acquire(resource, listener),
-        });
-      }
-      return out;
-    })();
-    watches.catch(() => {
-      watches = undefined;
-    });
-    return watches;
+        if (!resource || closed || acquired.has(key)) return; // not served: reported per child when rendering
+        unserved.get(key)?.();
+        unserved.delete(key);
+        const watch = deps.childWatches.acquire(resource, { onChild: listener, onReady: wakeParked });
+        acquired.set(key, { kind, resource, watch });
+      })().finally(() => taking.delete(key));
+      taking.set(key, pending);
+    }
+    return pending;
+  }
+
+  async function childWatches(ownerUid: string): Promise<ChildWatchMap> {
+    const wakesBefore = wakes;
+    /** Waits for what is missing; if it came while this reconcile looked, goes again at once. */
+    const park = () => {
+      if (wakes !== wakesBefore) deps.enqueueOwner(ownerUid);
+      else parked.add(ownerUid);
+    };
+    await Promise.all(compiled.childKinds.map(take));
+    // A snapshot: a kind that comes while this reconcile runs joins the next one, cache synced.
+    const now = new Map(acquired);
+    try {
+      await Promise.all([...now.values()].map((h) => h.watch.ready()));
+    } catch (err) {
+      park();
+      throw err;
+    }
+    if (now.size < compiled.childKinds.length) park();
+    return now;
   }
 
   return {
     childWatches,
+    open: async () => {
+      await Promise.all(compiled.childKinds.map(take));
+    },
     applyTracked,
     async close() {
-      const w = watches;
-      watches = undefined;
-      if (!w) return;
-      const held = await w.catch(() => undefined);
-      await Promise.all([...(held?.values() ?? [])].map((e) => e.watch.release()));
+      closed = true;
+      for (const cancel of unserved.values()) cancel();
+      unserved.clear();
+      parked.clear();
+      await Promise.allSettled([...taking.values()]);
+      const all = [...acquired.values()];
+      acquired.clear();
+      await Promise.all(all.map((e) => e.watch.release()));
     },
   };
 }

@@ -36,9 +36,9 @@ function harness(box: Record<string, unknown>) {
   } as unknown as ApiClient;
   const cache = createCache({ [OWNER_INDEX]: labelIndex(OWNER_UID_LABEL) });
   const childWatches = {
-    acquire: async () => ({ cache, release: async () => {} }),
+    acquire: () => ({ cache, ready: async () => {}, release: async () => {} }),
   } as unknown as ChildWatches;
-  const discovery = { resolve: async () => CONFIGMAPS } as unknown as Discovery;
+  const discovery = { resolve: async () => CONFIGMAPS, whenServed: () => () => {} } as unknown as Discovery;
   const events: string[] = [];
   const config = {
     id: 'k/web',

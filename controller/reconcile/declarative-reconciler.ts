@@ -43,6 +43,8 @@ export interface DeclarativeDeps {
 }
 
 export interface DeclarativeReconciler extends Reconciler {
+  /** Acquires the box's child watches (a swap does this before closing the reconciler it replaces). */
+  open(): Promise<void>;
   /** Releases the box's child watches. */
   close(): Promise<void>;
 }
@@ -137,7 +139,7 @@ export function declarativeReconciler(
       statusKeys.delete(statusKey(ctx));
       return undefined;
     }
-    const w = await watchSet.childWatches();
+    const w = await watchSet.childWatches(cached.metadata.uid ?? '');
     const owner: Owner = { katalog: config.katalog, box: config.name, object: cached };
     const emit: Emit = (type, reason, message) => {
       if (compiled.eventsEnabled) deps.events?.event(cached, type, reason, message);
@@ -182,10 +184,10 @@ export function declarativeReconciler(
     return undefined;
   };
 
-  return Object.assign(reconcile, { close: () => watchSet.close() });
+  return Object.assign(reconcile, { open: () => watchSet.open(), close: () => watchSet.close() });
 }
 
-/** The two hooks the root controller needs to run declarative boxes. */
+/** The hooks the root controller needs to run declarative boxes. */
 export function declarativeBoxes(deps: Omit<DeclarativeDeps, 'enqueueOwner' | 'statusKeys'>) {
   const statusKeys: StatusKeyMemory = new Map();
   return {
@@ -195,6 +197,8 @@ export function declarativeBoxes(deps: Omit<DeclarativeDeps, 'enqueueOwner' | 's
         enqueueOwner: handle.enqueueUid,
         statusKeys,
       }),
+    // A child kind may be served only once its CRD is: discovery forgets and re-checks it.
+    onCrdChanged: (crd: KubeObject): void => deps.discovery.crdChanged(crd),
     checkBox: (boxName: string, box: Box): string | undefined => {
       try {
         compileBoxCached(boxName, box);

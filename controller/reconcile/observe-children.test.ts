@@ -43,7 +43,11 @@ const mine = { [OWNER_UID_LABEL]: 'u1', [BOX_LABEL]: 'web', [KATALOG_LABEL]: 'k'
 function held(resource: ResourceRef, objects: KubeObject[]): HeldWatch {
   const cache = createCache({ [OWNER_INDEX]: labelIndex(OWNER_UID_LABEL) });
   for (const o of objects) cache.upsert(o);
-  return { kind: { apiVersion: '', kind: resource.kind }, resource, watch: { cache, release: async () => {} } };
+  return {
+    kind: { apiVersion: '', kind: resource.kind },
+    resource,
+    watch: { cache, ready: async () => {}, release: async () => {} },
+  };
 }
 
 test('the children of a custom resource, keyed the way templates see them', () => {

@@ -56,6 +56,8 @@ export interface RootControllerDeps {
   readonly logger: Logger;
   readonly events?: EventSink;
   readonly reconcilerFor: (config: BoxConfig, handle: BoxHandle) => BoxReconciler;
+  /** Told of every CRD added, changed or deleted (e.g. a child kind may have become served). */
+  readonly onCrdChanged?: (crd: KubeObject) => void;
   /** Checks a box beyond the schema (e.g. that its templates compile); a message makes it Failed. */
   readonly checkBox?: (boxName: string, box: Box) => string | undefined;
   readonly boxMetrics?: (id: string) => BoxMetrics;
@@ -100,10 +102,14 @@ export function startRootController(deps: RootControllerDeps): RootController {
   // CRD updates matter only when they touch what a box depends on (Established, served versions,
   // names, scope), but any CRD event triggers one cheap pass; the plan decides.
   const katalogs: Reflector = startReflector({ client, resource: KATALOG_RESOURCE, handler, logger: log });
+  const crdChanged = (crd: KubeObject) => {
+    deps.onCrdChanged?.(crd);
+    trigger();
+  };
   const crds: Reflector = startReflector({
     client,
     resource: CRD_RESOURCE,
-    handler,
+    handler: { onAdd: crdChanged, onUpdate: (_old, crd) => crdChanged(crd), onDelete: crdChanged },
     logger: log,
     transform: crdForIndex,
   });

@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url';
 import type { Katalog } from '../api-types/katalog.ts';
 import type { BoxConfig } from '../controller/box/operator-box.ts';
 import type { Reconciler } from '../controller/box/reconciler.ts';
-import { type SeenRecord, seenReconciler } from '../controller/box/seen-reconciler.ts';
 import { type ApiClient, createApiClient, loadKubeConfig } from '../controller/kube/api-client.ts';
 import { createEventRecorder, type EventRecorder } from '../controller/kube/events.ts';
 import type { KubeObject } from '../controller/kube/object.ts';
@@ -14,6 +13,7 @@ import { silentLogger } from '../controller/observe/log.ts';
 import { type RootController, startRootController } from '../controller/root/root-controller.ts';
 import { createCrd, testCrd } from './support/crds.ts';
 import { kubectlOk } from './support/kubectl.ts';
+import { type SeenRecord, seenReconciler } from './support/seen-reconciler.ts';
 import { eventually } from './support/wait.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

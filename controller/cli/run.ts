@@ -2,7 +2,6 @@
 // at once; with it, only while it holds the Lease. The health/metrics server runs on every
 // replica. SIGTERM/SIGINT drain the boxes, release the lease and exit within the grace period.
 import { readFileSync } from 'node:fs';
-import { declarativeBoxes } from '../box/declarative-reconciler.ts';
 import { parseDuration } from '../box/duration.ts';
 import { createApiClient, loadKubeConfig } from '../kube/api-client.ts';
 import { createChildWatches } from '../kube/child-watches.ts';
@@ -12,6 +11,7 @@ import { startLeaderElection } from '../kube/leader-election.ts';
 import { createLogger, errorField, type LogLevel } from '../observe/log.ts';
 import { createMetrics } from '../observe/metrics.ts';
 import { startObserveServer } from '../observe/server.ts';
+import { declarativeBoxes } from '../reconcile/declarative-reconciler.ts';
 import { type RootController, startRootController } from '../root/root-controller.ts';
 import { boxSnapshots, katalogHealth } from './health.ts';
 

@@ -1,12 +1,13 @@
 // The declarative controller run in the test process against the real API server, the way
 // `orkestra run` wires it (root controller, operator boxes, shared child watches, Events), so a
 // suite can look inside (boxes, request counters) while everything it talks to is real.
-import { declarativeBoxes } from '../../controller/box/declarative-reconciler.ts';
+
 import { type ApiClient, isNotFound } from '../../controller/kube/api-client.ts';
 import { createChildWatches } from '../../controller/kube/child-watches.ts';
 import { createDiscovery } from '../../controller/kube/discovery.ts';
 import { createEventRecorder, type EventRecorder } from '../../controller/kube/events.ts';
 import { silentLogger } from '../../controller/observe/log.ts';
+import { declarativeBoxes } from '../../controller/reconcile/declarative-reconciler.ts';
 import { type RootController, startRootController } from '../../controller/root/root-controller.ts';
 
 export interface InProcessController {

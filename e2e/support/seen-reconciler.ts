@@ -1,6 +1,6 @@
 // The reconciler a box runs until the declarative pipeline lands: it records that it saw each
 // custom resource (generation and time), which is what the runtime's own tests observe.
-import type { Reconciler } from './reconciler.ts';
+import type { Reconciler } from '../../controller/box/reconciler.ts';
 
 export interface SeenRecord {
   readonly generation: number | undefined;

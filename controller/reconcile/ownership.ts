@@ -62,3 +62,8 @@ export function isOwnedBy(child: KubeObject, owner: Owner): boolean {
 export function hasOwnerReference(child: KubeObject, ownerUid: string | undefined): boolean {
   return child.metadata.ownerReferences?.some((r) => r.uid === ownerUid) ?? false;
 }
+
+/** A child's identity across renders, the live cache and watch events. */
+export function childRef(o: KubeObject): string {
+  return `${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+}

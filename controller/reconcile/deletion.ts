@@ -3,15 +3,16 @@
 // Event), then children that the garbage collector cannot reach (other namespaces, cluster
 // scope) are deleted explicitly, and the finalizer is released last. Owner-referenced children
 // go with the custom resource through the garbage collector.
+
+import type { CompiledBox } from '../box/compiled-box.ts';
+import type { ReconcileResult } from '../box/reconciler.ts';
 import { type ApiClient, isNotFound, resourcePath } from '../kube/api-client.ts';
 import type { Discovery } from '../kube/discovery.ts';
 import type { KubeObject, ResourceRef } from '../kube/object.ts';
 import { errorField } from '../observe/log.ts';
 import { readPath } from '../render/condition/index.ts';
-import type { CompiledBox } from './compiled-box.ts';
 import { crStatus } from './cr-status.ts';
 import { FINALIZER, hasOwnerReference, type Owner } from './ownership.ts';
-import type { ReconcileResult } from './reconciler.ts';
 
 export interface DeletionArgs {
   readonly client: ApiClient;

@@ -1,9 +1,10 @@
 // admission.mutation and admission.validation, run in memory on a copy of the custom resource
 // before rendering (the admission webhooks run the same functions at the API server).
+
+import type { CompiledBox } from '../box/compiled-box.ts';
+import { setPath } from '../box/json-path.ts';
 import { readPath } from '../render/condition/index.ts';
 import type { TemplateData } from '../render/template/index.ts';
-import type { CompiledBox } from './compiled-box.ts';
-import { setPath } from './json-path.ts';
 
 export interface ValidationResult {
   readonly denied: readonly string[];

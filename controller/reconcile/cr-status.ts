@@ -3,7 +3,7 @@
 // children, and the box's declarative fields. Pure and stable: transition times only move when a
 // condition's status changes, so recomputing at steady state yields the same object.
 import { type StatusCondition, withTransitionTimes } from '../../api-types/status-condition.ts';
-import { setPath } from './json-path.ts';
+import { setPath } from '../box/json-path.ts';
 
 export interface ChildSummary {
   readonly apiVersion: string;

@@ -1,0 +1,190 @@
+// The operator box's reconcile for one custom resource (DESIGN.md §2, "Reconcile pipeline"):
+// cache read → deletion path if terminating → ensure finalizers → admission rules (mutation,
+// validation) → render → apply and prune → observe children → status (only when it changed) →
+// Events. Each stage lives in its own module; this one only sequences them.
+import type { Box } from '../../api-types/box.ts';
+import { type CompiledBox, compileBoxCached } from '../box/compiled-box.ts';
+import type { BoxConfig, BoxHandle } from '../box/operator-box.ts';
+import type { ReconcileContext, Reconciler } from '../box/reconciler.ts';
+import type { ApiClient } from '../kube/api-client.ts';
+import type { ChildWatches } from '../kube/child-watches.ts';
+import type { Discovery } from '../kube/discovery.ts';
+import type { KubeObject } from '../kube/object.ts';
+import { errorField } from '../observe/log.ts';
+import type { TemplateData } from '../render/template/index.ts';
+import { applyMutations, validate } from './admission-rules.ts';
+import { type ApplyCounter, applyAndPrune, type Emit } from './apply-and-prune.ts';
+import { type ChildWatchMap, childWatchSet } from './child-watch-set.ts';
+import { type ChildSummary, crStatus, type Problem } from './cr-status.ts';
+import { deleteCustomResource } from './deletion.ts';
+import { ensureFinalizers } from './finalizers.ts';
+import { Halt } from './halt.ts';
+import { childrenAfter, observeChildren, templateKeys } from './observe-children.ts';
+import { FINALIZER, type Owner } from './ownership.ts';
+import { renderChildren } from './render.ts';
+import { applyProblem, statusFields, writeStatus } from './status.ts';
+
+export interface EventRecorderLike {
+  event(object: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void;
+}
+
+export interface DeclarativeDeps {
+  readonly client: ApiClient;
+  readonly discovery: Discovery;
+  readonly childWatches: ChildWatches;
+  readonly events?: EventRecorderLike;
+  /** The apply counter of one box, by box id. */
+  readonly applyCounter?: (boxId: string) => ApplyCounter;
+  /** Enqueues the parent with this UID in the owning box; children call it on every change. */
+  readonly enqueueOwner: (uid: string) => void;
+}
+
+export interface DeclarativeReconciler extends Reconciler {
+  /** Releases the box's child watches. */
+  close(): Promise<void>;
+}
+
+interface Converged {
+  readonly problem?: Problem;
+  readonly warnings: readonly string[];
+  readonly summaries: readonly ChildSummary[];
+  readonly fields: readonly { path: string; value: unknown }[];
+}
+
+export function declarativeReconciler(
+  config: BoxConfig,
+  compiled: CompiledBox,
+  deps: DeclarativeDeps,
+): DeclarativeReconciler {
+  const { client, discovery } = deps;
+  const deletions = new Map<string, { group: number; since: number }>();
+  const countApply = deps.applyCounter?.(config.id);
+  const finalizers = [FINALIZER, ...config.katalogFinalizers, ...(config.box.operatorBox?.runtime?.finalizers ?? [])];
+  const keys = templateKeys(compiled);
+  const watchSet = childWatchSet({
+    config,
+    childKinds: compiled.childKinds,
+    client,
+    discovery,
+    childWatches: deps.childWatches,
+    enqueueOwner: deps.enqueueOwner,
+  });
+  const putStatus = (cr: KubeObject, ctx: ReconcileContext, status: Record<string, unknown>) =>
+    writeStatus(client, config.hasStatusSubresource, cr, ctx.resource, status);
+
+  /** Admission rules → render → apply and prune → status fields; a Halt leaves children untouched. */
+  async function converge(ctx: ReconcileContext, owner: Owner, w: ChildWatchMap, emit: Emit): Promise<Converged> {
+    const cr = owner.object;
+    const { byKey: children, all: existing } = observeChildren(owner, w, keys);
+    const dataOf = (obj: KubeObject): TemplateData => ({
+      metadata: obj.metadata,
+      spec: obj.spec ?? {},
+      status: obj.status ?? {},
+      children,
+    });
+    const warnings: string[] = [];
+    let summaries: readonly ChildSummary[] = [];
+    try {
+      const mutated = applyMutations(compiled, cr as KubeObject & Record<string, unknown>, dataOf);
+      const verdict = validate(compiled, mutated);
+      warnings.push(...verdict.warnings);
+      if (verdict.denied.length > 0) {
+        throw new Halt({ reason: 'ValidationFailed', message: verdict.denied.join('; '), stalled: true });
+      }
+      const desired = renderChildren(compiled, owner, mutated, dataOf(mutated), w, children);
+      const applied = await applyAndPrune({
+        client,
+        desired,
+        existing,
+        watches: w,
+        namespace: cr.metadata.namespace,
+        apply: (ref, resource, obj, force) => watchSet.applyTracked(ref, resource, obj, force, ctx.signal),
+        countApply,
+        emit,
+      });
+      summaries = applied.summaries;
+      // Status fields see the children as this reconcile left them, not as the cache had them
+      // before the applies: the watch echo of our own writes does not trigger another pass.
+      const after = childrenAfter(desired, applied.liveByRef);
+      const fields = statusFields(compiled, mutated, { ...dataOf(mutated), children: after });
+      return {
+        warnings,
+        summaries,
+        fields,
+        ...(applied.firstError ? { problem: applyProblem(applied.firstError) } : {}),
+      };
+    } catch (err) {
+      if (!(err instanceof Halt)) throw err;
+      emit('Warning', err.problem.reason, err.problem.message);
+      return { problem: err.problem, warnings, summaries, fields: [] };
+    }
+  }
+
+  const reconcile = async (ctx: ReconcileContext) => {
+    const cached = ctx.object;
+    if (!cached) return undefined; // gone: owner-referenced children go with it; the rest went in the deletion path
+    const w = await watchSet.childWatches();
+    const owner: Owner = { katalog: config.katalog, box: config.name, object: cached };
+    const emit: Emit = (type, reason, message) => {
+      if (compiled.eventsEnabled) deps.events?.event(cached, type, reason, message);
+    };
+
+    if (cached.metadata.deletionTimestamp) {
+      return deleteCustomResource({
+        client,
+        discovery,
+        compiled,
+        owner,
+        children: observeChildren(owner, w, keys).all,
+        emit,
+        resource: ctx.resource,
+        progress: deletions,
+        writeStatus: (s) => putStatus(cached, ctx, s),
+      });
+    }
+
+    const ownNeeded = compiled.deletionWork || [...w.values()].some((e) => !e.resource.namespaced);
+    const cr = await ensureFinalizers(client, cached, ctx.resource, finalizers, ownNeeded);
+    const outcome = await converge(ctx, { ...owner, object: cr }, w, emit);
+    await putStatus(
+      cr,
+      ctx,
+      crStatus(
+        {
+          generation: cr.metadata.generation,
+          problem: outcome.problem,
+          warnings: outcome.warnings,
+          children: outcome.summaries,
+          fields: outcome.fields,
+        },
+        cr.status as Record<string, unknown> | undefined,
+        new Date(),
+        compiled.conditionsEnabled,
+      ),
+    );
+    // Transient apply failures retry with backoff; stalled problems wait for a change.
+    if (outcome.problem && !outcome.problem.stalled) throw new Error(outcome.problem.message);
+    return undefined;
+  };
+
+  return Object.assign(reconcile, { close: () => watchSet.close() });
+}
+
+/** The two hooks the root controller needs to run declarative boxes. */
+export function declarativeBoxes(deps: Omit<DeclarativeDeps, 'enqueueOwner'>) {
+  return {
+    reconcilerFor: (config: BoxConfig, handle: BoxHandle): DeclarativeReconciler =>
+      declarativeReconciler(config, compileBoxCached(config.name, config.box), {
+        ...deps,
+        enqueueOwner: handle.enqueueUid,
+      }),
+    checkBox: (boxName: string, box: Box): string | undefined => {
+      try {
+        compileBoxCached(boxName, box);
+        return undefined;
+      } catch (err) {
+        return errorField(err);
+      }
+    },
+  };
+}

@@ -1,0 +1,82 @@
+// Render: the children a custom resource wants, from the box's compiled templates. Each child is
+// rendered in the form the API server stores it and stamped with Orkestra's ownership. Anything
+// that makes the desired set unknowable halts the reconcile before apply and prune run.
+import type { ChildTemplate, CompiledBox } from '../box/compiled-box.ts';
+import type { KubeObject, ResourceRef } from '../kube/object.ts';
+import { errorField } from '../observe/log.ts';
+import { readPath } from '../render/condition/index.ts';
+import { renderKind, type ShorthandKind } from '../render/kinds/index.ts';
+import type { TemplateData } from '../render/template/index.ts';
+import type { ChildWatchMap } from './child-watch-set.ts';
+import { Halt } from './halt.ts';
+import { childRef, type Owner, stampOwnership } from './ownership.ts';
+import { storedForm } from './stored-form.ts';
+
+export interface DesiredChild {
+  readonly template: ChildTemplate;
+  readonly resource: ResourceRef;
+  readonly object: KubeObject;
+}
+
+export function renderChildren(
+  compiled: Pick<CompiledBox, 'children'>,
+  owner: Owner,
+  cr: KubeObject,
+  base: TemplateData,
+  w: ChildWatchMap,
+  children: Record<string, KubeObject[]>,
+): DesiredChild[] {
+  const desired: DesiredChild[] = [];
+  const seen = new Map<string, string>();
+  for (const t of compiled.children) {
+    if (!t.gate({ self: cr, children })) continue;
+    const entry = w.get(`${t.apiVersion}/${t.kind}`);
+    if (!entry) {
+      throw new Halt({
+        reason: 'KindNotServed',
+        message: `${t.where}: the API server does not serve ${t.apiVersion} ${t.kind}`,
+        stalled: false,
+      });
+    }
+    let items: unknown[] = [undefined];
+    if (t.forEach) {
+      const list = readPath(cr, t.forEach.field);
+      items = Array.isArray(list) ? list : [];
+    }
+    items.forEach((item, i) => {
+      const data = t.forEach ? { ...base, item, [t.forEach.as]: item } : base;
+      let object: KubeObject;
+      try {
+        const body = t.body.render(data) as Record<string, unknown>;
+        object =
+          t.kindKey === 'custom'
+            ? (body as KubeObject)
+            : (renderKind(t.kindKey as ShorthandKind, {
+                ...(body as { name: string }),
+                namespace: (body.namespace as string | undefined) ?? cr.metadata.namespace ?? '',
+              }) as KubeObject);
+      } catch (err) {
+        const where = t.forEach ? `${t.where} (forEach item ${i})` : t.where;
+        const message = errorField(err);
+        throw new Halt({
+          reason: 'RenderFailed',
+          message: message.startsWith('spec.crds.') ? message : `${where}: ${message}`,
+          stalled: true,
+        });
+      }
+      const stamped = stampOwnership(storedForm(object), owner, entry.resource.namespaced);
+      const ref = childRef(stamped);
+      const previous = seen.get(ref);
+      if (previous) {
+        throw new Halt({
+          reason: 'RenderFailed',
+          message: `${t.where} renders ${stamped.kind} ${stamped.metadata.name}, as does ${previous}`,
+          stalled: true,
+        });
+      }
+      seen.set(ref, t.where);
+      desired.push({ template: t, resource: entry.resource, object: stamped });
+    });
+  }
+  return desired;
+}

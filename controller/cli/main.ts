@@ -1,27 +1,71 @@
-// The `orkestra` command line.
-import { Command, Option } from 'commander';
-import { run } from './run.ts';
+// The `orkestra` command line (also `kubectl orkestra`). Data goes to stdout, errors to stderr as
+// one `error: …` line; exit 0 clean, 1 findings or changes, 2 usage errors.
+import { Command, CommanderError, Option } from 'commander';
+import { CliError, EXIT_USAGE, fail } from './terminal.ts';
 
-const program = new Command('orkestra').description('Kubernetes operators declared as data').showHelpAfterError();
+const collect = (value: string, previous: string[]) => [...previous, value];
 
-program
-  .command('run')
-  .description('run the controller in the foreground (JSON logs on stderr)')
-  .option('--kubeconfig <file>', 'kubeconfig (default: $KUBECONFIG, in-cluster, ~/.kube/config)')
-  .option('--leader-elect', 'run only while holding the leader Lease', false)
-  .option('--lease-namespace <ns>', 'namespace of the leader Lease', process.env.POD_NAMESPACE ?? 'default')
-  .option('--lease-name <name>', 'name of the leader Lease', 'orkestra-controller')
-  .option('--identity <id>', 'this replica in the Lease (default: hostname_uuid)')
-  .option('--lease-duration <d>', 'leader Lease duration', '15s')
-  .option('--renew-deadline <d>', 'how long the leader retries renewing before stepping down', '10s')
-  .option('--retry-period <d>', 'time between leader election tries', '2s')
-  .option('--shutdown-grace <d>', 'longest clean shutdown before exiting anyway', '10s')
-  .option(
-    '--listen <host:port>',
-    'address of /metrics, /healthz, /readyz and /api (port 0: any free port)',
-    '0.0.0.0:8080',
-  )
-  .addOption(new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error']).default('info'))
-  .action(run);
+export function buildProgram(name = 'orkestra'): Command {
+  const program = new Command(name)
+    .description('Kubernetes operators declared as data')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .exitOverride();
 
-await program.parseAsync(process.argv);
+  program
+    .command('run')
+    .description('run the controller in the foreground (JSON logs on stderr)')
+    .option('--kubeconfig <file>', 'kubeconfig (default: $KUBECONFIG, in-cluster, ~/.kube/config)')
+    .option('--leader-elect', 'run only while holding the leader Lease', false)
+    .option('--lease-namespace <ns>', 'namespace of the leader Lease', process.env.POD_NAMESPACE ?? 'default')
+    .option('--lease-name <name>', 'name of the leader Lease', 'orkestra-controller')
+    .option('--identity <id>', 'this replica in the Lease (default: hostname_uuid)')
+    .option('--lease-duration <d>', 'leader Lease duration', '15s')
+    .option('--renew-deadline <d>', 'how long the leader retries renewing before stepping down', '10s')
+    .option('--retry-period <d>', 'time between leader election tries', '2s')
+    .option('--shutdown-grace <d>', 'longest clean shutdown before exiting anyway', '10s')
+    .option(
+      '--listen <host:port>',
+      'address of /metrics, /healthz, /readyz and /api (port 0: any free port)',
+      '0.0.0.0:8080',
+    )
+    .addOption(
+      new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error']).default('info'),
+    )
+    .addHelpText('after', `\nExample:\n  ${name} run --kubeconfig ~/.kube/config --leader-elect`)
+    .action(async (options) => (await import('./run.ts')).run(options));
+
+  program
+    .command('validate')
+    .description('check Katalogs, Komposers and custom resources offline, with field paths and line:column')
+    .argument('<paths...>', 'YAML or JSON files, directories (searched recursively) or - for stdin')
+    .option('--crd <file|dir>', 'CustomResourceDefinitions for the custom resources (repeatable)', collect, [])
+    .option(
+      '--katalog <file|dir>',
+      'Katalogs whose admission rules custom resources must pass (repeatable)',
+      collect,
+      [],
+    )
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'github']).default('text'))
+    .addHelpText(
+      'after',
+      `\nExit status: 0 valid, 1 findings, 2 usage error.\n\nExamples:\n  ${name} validate examples/katalogs/\n  ${name} validate --crd examples/crds --katalog examples/katalogs examples/resources/team-a.yaml\n  cat katalog.yaml | ${name} validate -o github -`,
+    )
+    .action(async (paths, options) => (await import('./validate.ts')).validateCommand(paths, options));
+
+  return program;
+}
+
+export async function main(argv: readonly string[], name?: string): Promise<void> {
+  try {
+    await buildProgram(name).parseAsync([...argv]);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version are successful exits; every other parse problem is a usage error.
+      process.exit(err.exitCode === 0 ? 0 : EXIT_USAGE);
+    }
+    fail(err instanceof CliError ? err : err);
+  }
+}
+
+if (import.meta.main) await main(process.argv);

@@ -53,6 +53,46 @@ export function buildProgram(name = 'orkestra'): Command {
     )
     .action(async (paths, options) => (await import('./validate.ts')).validateCommand(paths, options));
 
+  program
+    .command('rbac')
+    .description('print the least-privilege RBAC the controller needs for exactly these Katalogs and Komposers')
+    .argument('<paths...>', 'Katalog and Komposer files or directories (a Komposer needs its imported Katalogs too)')
+    .option(
+      '--crd <file|dir>',
+      'CRDs of custom child kinds, for their resource names and scope (repeatable)',
+      collect,
+      [],
+    )
+    .option('--name <name>', 'name of the roles and bindings', 'orkestra')
+    .option(
+      '--service-account <namespace/name>',
+      'the ServiceAccount the controller runs as',
+      'orkestra-system/orkestra',
+    )
+    .option('--lease-namespace <ns>', 'namespace of the leader Lease (the Role for it goes there)', 'orkestra-system')
+    .option('--no-leader-election', 'leave out the leader-election Role')
+    .addOption(
+      new Option('-o, --output <format>', 'output format: objects as YAML or JSON, or values for the Helm chart')
+        .choices(['yaml', 'json', 'helm-values'])
+        .default('yaml'),
+    )
+    .addHelpText(
+      'after',
+      `\nExamples:\n  ${name} rbac examples/katalogs/web-platform.yaml --crd examples/crds | kubectl apply -f -\n  ${name} rbac -o helm-values examples/katalogs/ > rbac-values.yaml && helm install orkestra deploy/helm/orkestra -f rbac-values.yaml`,
+    )
+    .action(async (paths, options) => (await import('./rbac.ts')).rbacCommand(paths, options));
+
+  program
+    .command('convert')
+    .description('convert an Orkestra file-format Katalog (orkestra.orkspace.io/v1) into a Katalog resource')
+    .argument('<file>', 'the file-format Katalog (- for stdin)')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
+    .addHelpText(
+      'after',
+      `\nFields the Katalog CRD cannot hold are reported on stderr (exit 1), never dropped silently.\n\nExample:\n  ${name} convert platform/katalog.yaml > katalog.yaml && kubectl apply --server-side -f katalog.yaml`,
+    )
+    .action(async (file, options) => (await import('./convert.ts')).convertCommand(file, options));
+
   return program;
 }
 

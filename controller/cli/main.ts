@@ -93,6 +93,18 @@ export function buildProgram(name = 'orkestra'): Command {
     )
     .action(async (file, options) => (await import('./convert.ts')).convertCommand(file, options));
 
+  program
+    .command('types')
+    .description('write TypeScript types for custom resources (spec, status) from their CRD schema')
+    .argument('<paths...>', 'CRD files or directories; or Katalogs, to generate only the kinds their boxes operate')
+    .requiredOption('-o, --output <dir>', 'directory to write one module per kind (and version) into')
+    .option('--crd <file|dir>', "the CRDs of the Katalogs' kinds (repeatable)", collect, [])
+    .addHelpText(
+      'after',
+      `\nExamples:\n  ${name} types examples/crds/websites.demo.orkestra.io.yaml -o src/types\n  ${name} types examples/katalogs/web-platform.yaml --crd examples/crds -o hooks/types`,
+    )
+    .action(async (paths, options) => (await import('./types.ts')).typesCommand(paths, options));
+
   return program;
 }
 

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { type ApiClient, createApiClient, loadKubeConfig } from '../controller/kube/api-client.ts';
 import type { KubeObject } from '../controller/kube/object.ts';
 import { getOrUndefined, type InProcessController, startInProcessController } from './support/controller.ts';
+import { assertConverged, type ConvergedStatus } from './support/converged.ts';
 import { kubectl, kubectlOk } from './support/kubectl.ts';
 import { orkestraOk } from './support/orkestra-cli.ts';
 import { ensureServiceAccount, serviceAccountClient } from './support/service-account.ts';
@@ -92,38 +93,50 @@ test('the example Katalog converges under the generated role alone', async () =>
     .map((d) => d.replaceAll('team-a', NS));
   await kubectlOk(['apply', '--server-side', '-f', '-'], docs.join('---\n'));
 
-  await eventually('both boxes Running', async () => {
-    const k = await getOrUndefined<
-      KubeObject & { status?: { boxes?: Record<string, { phase: string; message?: string }> } }
-    >(admin, '/apis/orkestra.orkspace.io/v1alpha1/katalogs/web-platform');
-    const boxes = k?.status?.boxes ?? {};
-    assert.equal(boxes.database?.phase, 'Running', JSON.stringify(boxes));
-    assert.equal(boxes.website?.phase, 'Running', JSON.stringify(boxes));
-  });
-  await eventually('children applied and status written', async () => {
-    assert.ok(
-      await getOrUndefined(admin, `/apis/apps/v1/namespaces/${NS}/statefulsets/shop-db`),
-      'statefulset shop-db',
-    );
-    assert.ok(
-      await getOrUndefined(admin, `/api/v1/namespaces/${NS}/persistentvolumeclaims/shop-data`),
-      'pvc shop-data',
-    );
-    assert.ok(await getOrUndefined(admin, `/apis/apps/v1/namespaces/${NS}/deployments/shop`), 'deployment shop');
-    assert.ok(await getOrUndefined(admin, `/api/v1/namespaces/${NS}/services/shop`), 'service shop');
-    assert.ok(
-      await getOrUndefined(admin, `/api/v1/namespaces/${NS}/configmaps/shop-content`),
-      'configmap shop-content',
-    );
-    const site = await getOrUndefined<
-      KubeObject & { status?: { url?: string; conditions?: { type: string; status: string }[] } }
-    >(admin, `/apis/demo.orkestra.io/v1alpha1/namespaces/${NS}/websites/shop`);
-    assert.equal(site?.status?.url, `http://shop.${NS}.svc`);
-    assert.equal(
-      site?.status?.conditions?.find((c) => c.type === 'Ready')?.status,
-      'True',
-      JSON.stringify(site?.status),
-    );
-    assert.ok(site?.metadata.finalizers?.includes('orkestra.orkspace.io/finalizer'), 'finalizer added');
-  });
+  await eventually(
+    'both boxes Running',
+    async () => {
+      const k = await getOrUndefined<
+        KubeObject & { status?: { boxes?: Record<string, { phase: string; message?: string }> } }
+      >(admin, '/apis/orkestra.orkspace.io/v1alpha1/katalogs/web-platform');
+      const boxes = k?.status?.boxes ?? {};
+      assert.equal(boxes.database?.phase, 'Running', JSON.stringify(boxes));
+      assert.equal(boxes.website?.phase, 'Running', JSON.stringify(boxes));
+      return true;
+    },
+    60_000,
+  );
+  await eventually(
+    'children applied and status written',
+    async () => {
+      assert.ok(
+        await getOrUndefined(admin, `/apis/apps/v1/namespaces/${NS}/statefulsets/shop-db`),
+        'statefulset shop-db',
+      );
+      assert.ok(
+        await getOrUndefined(admin, `/api/v1/namespaces/${NS}/persistentvolumeclaims/shop-data`),
+        'pvc shop-data',
+      );
+      assert.ok(await getOrUndefined(admin, `/apis/apps/v1/namespaces/${NS}/deployments/shop`), 'deployment shop');
+      assert.ok(await getOrUndefined(admin, `/api/v1/namespaces/${NS}/services/shop`), 'service shop');
+      assert.ok(
+        await getOrUndefined(admin, `/api/v1/namespaces/${NS}/configmaps/shop-content`),
+        'configmap shop-content',
+      );
+      const site = await getOrUndefined<KubeObject & { status?: ConvergedStatus }>(
+        admin,
+        `/apis/demo.orkestra.io/v1alpha1/namespaces/${NS}/websites/shop`,
+      );
+      assert.equal(site?.status?.url, `http://shop.${NS}.svc`);
+      assertConverged(site?.status, 3);
+      const db = await getOrUndefined<KubeObject & { status?: ConvergedStatus }>(
+        admin,
+        `/apis/demo.orkestra.io/v1alpha1/namespaces/${NS}/databases/shop`,
+      );
+      assertConverged(db?.status, 3);
+      assert.ok(site?.metadata.finalizers?.includes('orkestra.orkspace.io/finalizer'), 'finalizer added');
+      return true;
+    },
+    60_000,
+  );
 });

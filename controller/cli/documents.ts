@@ -115,3 +115,11 @@ export function parseDocuments(file: string, text: string): SourceDocument[] {
 export function readDocuments(inputs: readonly string[]): SourceDocument[] {
   return expandInputs(inputs).flatMap((file) => parseDocuments(file, readInput(file)));
 }
+
+/** The objects of the documents, the items of a `kind: List` (what `kubectl get -o yaml` prints) included. */
+export function objectsOf(documents: readonly SourceDocument[]): unknown[] {
+  return documents.flatMap((d) => {
+    const v = d.value as { kind?: unknown; items?: unknown } | undefined;
+    return v?.kind === 'List' && Array.isArray(v.items) ? v.items : [d.value];
+  });
+}

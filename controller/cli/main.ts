@@ -105,6 +105,41 @@ export function buildProgram(name = 'orkestra'): Command {
     )
     .action(async (paths, options) => (await import('./types.ts')).typesCommand(paths, options));
 
+  program
+    .command('render')
+    .description('print the children Orkestra would apply for custom resources, in apply order (offline)')
+    .argument('<katalog>', 'the Katalog file')
+    .argument('<resources...>', 'custom resource files or directories (- for stdin)')
+    .option('--box <name>', 'the box to render with (default: the one operating the resource kind)')
+    .option('--status', 'also print the status fields the box would write', false)
+    .option('--crd <file|dir>', 'CRDs of custom child kinds, for their scope (repeatable)', collect, [])
+    .option('-n, --namespace <ns>', 'namespace of resources that name none', undefined)
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
+    .addHelpText(
+      'after',
+      `\nExamples:\n  ${name} render examples/katalogs/web-platform.yaml examples/resources/team-a.yaml --status\n  ${name} render examples/katalogs/web-platform.yaml site.yaml | kubectl apply --server-side --dry-run=server -f -`,
+    )
+    .action(async (katalog, resources, options) =>
+      (await import('./render.ts')).renderCommand(katalog, resources, options),
+    );
+
+  program
+    .command('diff')
+    .description('show what Orkestra would change in the cluster for a Katalog (server-side apply dry-run)')
+    .argument('<katalog>', 'the Katalog file (edited or not)')
+    .argument('[resources...]', 'custom resource files (default: every resource of its boxes in the namespace)')
+    .option('--kubeconfig <file>', 'kubeconfig (default: $KUBECONFIG, ~/.kube/config, in-cluster)')
+    .option('--context <name>', 'kubeconfig context (default: the current one)')
+    .option('-n, --namespace <ns>', "namespace (default: the context's, else default)")
+    .option('-A, --all-namespaces', 'every namespace', false)
+    .addHelpText(
+      'after',
+      `\nExit status: 0 no changes, 1 changes, 2 usage error (the kubectl diff convention).\n\nExamples:\n  ${name} diff examples/katalogs/web-platform.yaml -n team-a\n  ${name} diff --context prod -A katalog.yaml`,
+    )
+    .action(async (katalog, resources, options) =>
+      (await import('./diff.ts')).diffCommand(katalog, resources, { crd: [], ...options }),
+    );
+
   return program;
 }
 

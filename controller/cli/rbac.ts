@@ -18,8 +18,9 @@ import type { Box } from '../../api-types/box.ts';
 import { GROUP } from '../../api-types/crd.ts';
 import type { Katalog } from '../../api-types/katalog.ts';
 import type { Komposer } from '../../api-types/komposer.ts';
-import { compileBox, SHORTHAND_KINDS } from '../box/compiled-box.ts';
+import { compileBox } from '../box/compiled-box.ts';
 import { readDocuments } from './documents.ts';
+import { crdLookup, guessPlural, isShorthandKind, type KindLookup, splitApiVersion } from './kinds.ts';
 import { CliError, EXIT_USAGE } from './terminal.ts';
 
 export interface PolicyRule {
@@ -45,24 +46,8 @@ export interface RbacOptions {
   readonly leaseNamespace: string | undefined;
 }
 
-/** A kind's resource name and scope, when a CRD among the inputs tells it. */
-export type KindLookup = (group: string, kind: string) => { plural: string; namespaced: boolean } | undefined;
-
 const READ = ['get', 'list', 'watch'];
 const CHILD_WRITE = ['create', 'patch', 'delete'];
-
-// kubectl's UnsafeGuessKindToResource: the lowercase kind, pluralised by the English rule.
-export function guessPlural(kind: string): string {
-  const lower = kind.toLowerCase();
-  if (lower.endsWith('s')) return `${lower}es`;
-  if (lower.endsWith('y')) return `${lower.slice(0, -1)}ies`;
-  return `${lower}s`;
-}
-
-function splitApiVersion(apiVersion: string): string {
-  const slash = apiVersion.lastIndexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
-}
 
 /** Rules keyed by api group and verb set, so one rule lists every resource sharing both. */
 function mergeRules(rules: readonly PolicyRule[]): PolicyRule[] {
@@ -138,15 +123,13 @@ function grantBox(name: string, box: Box, lookup: KindLookup, grant: Grant) {
     ...compiled.onDelete.groups.flatMap((g) => g.targets.map((t) => ({ apiVersion: t.apiVersion, kind: t.kind }))),
   ];
   for (const child of kinds) {
-    const childGroup = splitApiVersion(child.apiVersion);
+    const childGroup = splitApiVersion(child.apiVersion).group;
     const info = lookup(childGroup, child.kind);
     const resource = info?.plural ?? guessPlural(child.kind);
     grant.cluster.push({ apiGroups: [childGroup], resources: [resource], verbs: READ });
     // The shorthand kinds are all namespaced; a custom kind whose scope no input tells is treated
     // as cluster-scoped, since a Role could not grant it.
-    const shorthand = Object.values(SHORTHAND_KINDS).some(
-      (k) => k.apiVersion === child.apiVersion && k.kind === child.kind,
-    );
+    const shorthand = isShorthandKind(child.apiVersion, child.kind);
     writeTo(info?.namespaced ?? shorthand, { apiGroups: [childGroup], resources: [resource], verbs: CHILD_WRITE });
   }
   const admission = box.admission;
@@ -242,22 +225,6 @@ export interface RbacCommandOptions {
   readonly leaseNamespace: string;
   readonly leaderElection: boolean;
   readonly output: 'yaml' | 'json' | 'helm-values';
-}
-
-/** Resource names and scopes from CRD documents. */
-export function crdLookup(crds: readonly unknown[]): KindLookup {
-  return (group, kind) => {
-    for (const c of crds) {
-      const spec = (
-        c as { kind?: string; spec?: { group?: string; scope?: string; names?: { kind?: string; plural?: string } } }
-      ).spec;
-      if ((c as { kind?: string }).kind !== 'CustomResourceDefinition' || !spec) continue;
-      if (spec.group === group && spec.names?.kind === kind && spec.names.plural) {
-        return { plural: spec.names.plural, namespaced: spec.scope !== 'Cluster' };
-      }
-    }
-    return undefined;
-  };
 }
 
 export function rbacCommand(paths: readonly string[], options: RbacCommandOptions): void {

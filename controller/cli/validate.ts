@@ -10,6 +10,7 @@ import { applyMutations, validate } from '../reconcile/admission-rules.ts';
 import { type PathSegment, readDocuments, type SourceDocument } from './documents.ts';
 import { type Finding, formatFindings, formatPath, type Issue, type OutputFormat } from './findings.ts';
 import { checkKatalogs, compileCheck, parseFieldPath } from './katalog-check.ts';
+import { splitApiVersion } from './kinds.ts';
 import { checkAgainstSchema } from './openapi-check.ts';
 import { colourEnabled, EXIT_FINDINGS, palette } from './terminal.ts';
 
@@ -48,13 +49,6 @@ const isKind = (v: unknown, apiVersion: string, kind: string) =>
 const isCrd = (v: unknown) => isKind(v, 'apiextensions.k8s.io/v1', 'CustomResourceDefinition');
 const isKatalog = (v: unknown) => isKind(v, `${GROUP}/${VERSION}`, 'Katalog');
 
-function groupOf(apiVersion: string): { group: string; version: string } {
-  const slash = apiVersion.lastIndexOf('/');
-  return slash < 0
-    ? { group: '', version: apiVersion }
-    : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
-}
-
 // Built-in API groups have no dot (apps, batch) or end in .k8s.io; their schemas are the API server's.
 function isBuiltIn(group: string): boolean {
   return group === '' || !group.includes('.') || group.endsWith('.k8s.io');
@@ -92,7 +86,7 @@ function documentIssues(value: unknown, crds: readonly unknown[], katalogs: read
   if (missing.length > 0) return missing.map((k) => ({ path: [k], message: 'Required value' }));
   const apiVersion = value.apiVersion as string;
   const kind = value.kind as string;
-  const { group, version } = groupOf(apiVersion);
+  const { group, version } = splitApiVersion(apiVersion);
   if (group === GROUP) {
     if (version !== VERSION) {
       return [

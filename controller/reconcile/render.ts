@@ -7,7 +7,7 @@ import { errorField } from '../observe/log.ts';
 import { readPath } from '../render/condition/index.ts';
 import { renderKind, type ShorthandKind } from '../render/kinds/index.ts';
 import type { TemplateData } from '../render/template/index.ts';
-import type { ChildWatchMap } from './child-watch-set.ts';
+import type { HeldWatch } from './child-watch-set.ts';
 import { Halt } from './halt.ts';
 import { childRef, type Owner, stampOwnership } from './ownership.ts';
 import { storedForm } from './stored-form.ts';
@@ -23,7 +23,8 @@ export function renderChildren(
   owner: Owner,
   cr: KubeObject,
   base: TemplateData,
-  w: ChildWatchMap,
+  // Only the kind's resource is read, so an offline render (`orkestra render`) can pass a plain map.
+  w: ReadonlyMap<string, Pick<HeldWatch, 'resource'>>,
   children: Record<string, KubeObject[]>,
 ): DesiredChild[] {
   const desired: DesiredChild[] = [];

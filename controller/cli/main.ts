@@ -140,6 +140,27 @@ export function buildProgram(name = 'orkestra'): Command {
       (await import('./diff.ts')).diffCommand(katalog, resources, { crd: [], ...options }),
     );
 
+  program
+    .command('dev')
+    .description('start a local control plane, apply the CRDs and examples, and run the controller (make run)')
+    .option('--state-dir <dir>', 'where the local cluster keeps its state and kubeconfig', '.orkestra')
+    .option('--no-examples', 'apply only the Orkestra CRDs, not examples/')
+    .option('--listen <host:port>', 'address of /metrics, /healthz, /readyz and /api', '127.0.0.1:8080')
+    .addHelpText('after', `\nExample:\n  ${name} dev --state-dir /tmp/orkestra-dev`)
+    .action(async (options) => (await import('./dev.ts')).devCommand(options));
+
+  program
+    .command('completion')
+    .description('print a shell completion script')
+    .argument('<shell>', 'bash or zsh')
+    .addHelpText(
+      'after',
+      `\nExamples:\n  source <(${name} completion bash)\n  ${name} completion zsh > "\${fpath[1]}/_orkestra"`,
+    )
+    .action(async (shell) => {
+      process.stdout.write((await import('./completion.ts')).completionScript(program, shell));
+    });
+
   return program;
 }
 
@@ -155,4 +176,4 @@ export async function main(argv: readonly string[], name?: string): Promise<void
   }
 }
 
-if (import.meta.main) await main(process.argv);
+if (import.meta.main) await main(process.argv, process.env.ORKESTRA_COMMAND_NAME);

@@ -1,30 +1,15 @@
 // The installed entry points as a user runs them: exit statuses, stdout for data and stderr for
 // one-line errors, no colour off a TTY, the kubectl plugin, shell completion, help examples.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { runCommand } from '../../e2e/support/kubectl.ts';
 import { buildProgram } from './main.ts';
 import { colourEnabled } from './terminal.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
-function run(command: string, args: readonly string[], input = '', env: NodeJS.ProcessEnv = process.env) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(command, [...args], { cwd: root, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => {
-      stdout += c;
-    });
-    child.stderr.setEncoding('utf8').on('data', (c: string) => {
-      stderr += c;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
+const run = runCommand;
 const orkestra = (args: readonly string[], input?: string) => run(`${root}bin/orkestra`, args, input);
 
 const BAD =
@@ -41,7 +26,7 @@ describe('orkestra CLI conventions', () => {
   });
 
   test('exit 0 clean, 1 with findings (on stdout), 2 on usage errors (one line on stderr)', async () => {
-    const clean = await orkestra(['validate', 'examples/']);
+    const clean = await orkestra(['validate', `${root}examples/`]);
     assert.equal(clean.code, 0, clean.stderr);
     assert.equal(clean.stdout, '');
 
@@ -72,7 +57,7 @@ describe('orkestra CLI conventions', () => {
 
   test('kubectl orkestra works as a kubectl plugin from PATH', async () => {
     const env = { ...process.env, PATH: `${root}bin:${process.env.PATH}` };
-    const r = await run('kubectl', ['orkestra', 'validate', 'examples/katalogs/'], '', env);
+    const r = await run('kubectl', ['orkestra', 'validate', `${root}examples/katalogs/`], '', env);
     assert.equal(r.code, 0, r.stderr);
     const help = await run('kubectl', ['orkestra', 'validate', '--help'], '', env);
     assert.match(help.stdout, /^Usage: kubectl orkestra validate/);

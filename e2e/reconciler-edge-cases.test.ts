@@ -13,6 +13,7 @@ import type { EventRecorder } from '../controller/kube/events.ts';
 import type { KubeList, KubeObject } from '../controller/kube/object.ts';
 import { getOrUndefined, type InProcessController, startInProcessController } from './support/controller.ts';
 import { createCrd, testCrd } from './support/crds.ts';
+import { deleteAndWaitGone, serverSideApply, settled as settledObject } from './support/custom-resources.ts';
 import { kubectlOk } from './support/kubectl.ts';
 import { eventually } from './support/wait.ts';
 
@@ -84,22 +85,20 @@ const katalog = (name: string) => get<KatalogObject>(`${KATALOGS}/${name}`);
 
 async function applyCr(box: BoxName, name: string, spec: Record<string, unknown>): Promise<Cr> {
   if (!created.some((c) => c.box === box && c.name === name)) created.push({ box, name });
-  return client.request<Cr>({
-    method: 'PATCH',
-    path: crPath(box, name),
-    query: { fieldManager: 'e2e-user', force: true },
-    contentType: 'application/apply-patch+yaml',
-    body: { apiVersion: `${GROUP}/v1`, kind: KINDS[box], metadata: { name, namespace: NS }, spec },
+  return serverSideApply<Cr>(client, crPath(box, name), {
+    apiVersion: `${GROUP}/v1`,
+    kind: KINDS[box],
+    metadata: { name, namespace: NS },
+    spec,
   });
 }
 
 async function applyKatalog(name: string, crds: Record<string, unknown>) {
-  await client.request({
-    method: 'PATCH',
-    path: `${KATALOGS}/${name}`,
-    query: { fieldManager: 'e2e-user', force: true },
-    contentType: 'application/apply-patch+yaml',
-    body: { apiVersion: 'orkestra.orkspace.io/v1alpha1', kind: 'Katalog', metadata: { name }, spec: { crds } },
+  await serverSideApply(client, `${KATALOGS}/${name}`, {
+    apiVersion: 'orkestra.orkspace.io/v1alpha1',
+    kind: 'Katalog',
+    metadata: { name },
+    spec: { crds },
   });
 }
 
@@ -109,19 +108,7 @@ function condition(obj: Cr | KatalogObject | undefined, type: string): Condition
 
 /** The CR once its status reflects its current generation and `accept` holds on it. */
 function settled(box: BoxName, name: string, what: string, accept: (o: Cr) => boolean, timeoutMs = 10_000) {
-  return eventually(
-    `${KINDS[box]} ${name}: ${what}`,
-    async () => {
-      const o = await cr(box, name);
-      if (!o) throw new Error('custom resource not found');
-      if (o.status?.observedGeneration !== o.metadata.generation) {
-        throw new Error(`observedGeneration ${o.status?.observedGeneration} != generation ${o.metadata.generation}`);
-      }
-      if (!accept(o)) throw new Error(`status: ${JSON.stringify(o.status)}`);
-      return o;
-    },
-    timeoutMs,
-  );
+  return settledObject(() => cr(box, name), `${KINDS[box]} ${name}: ${what}`, accept, timeoutMs);
 }
 
 async function eventsOf(uid: string | undefined): Promise<CoreEvent[]> {
@@ -319,13 +306,11 @@ before(async () => {
 });
 
 after(async () => {
-  // Custom resources first, while the controller still runs: it releases their finalizers.
-  await Promise.all(created.map((c) => deleteCr(c.box, c.name)));
   try {
-    await eventually(
-      'every custom resource of the suite gone',
-      async () => (await Promise.all(created.map((c) => cr(c.box, c.name)))).every((o) => o === undefined),
-      30_000,
+    // Custom resources first, while the controller still runs: it releases their finalizers.
+    await deleteAndWaitGone(
+      client,
+      created.map((c) => crPath(c.box, c.name)),
     );
   } finally {
     await running?.stop();

@@ -33,8 +33,15 @@ export interface ChildKind {
   readonly kind: string;
 }
 
+/** The conditions a gate was compiled from, to name the expression when one fails to evaluate. */
+export interface GateSource {
+  readonly when?: readonly Condition[];
+  readonly or?: readonly Condition[];
+}
+
 interface Expansion {
   readonly gate: CompiledCondition;
+  readonly gateSource: GateSource;
   readonly forEach: { readonly field: string; readonly as: string } | undefined;
 }
 
@@ -56,6 +63,8 @@ export interface DeleteTarget extends Expansion, ChildKind {
 }
 
 export interface CompiledBox {
+  /** The box's name: its key under `spec.crds`. */
+  readonly name: string;
   readonly children: readonly ChildTemplate[];
   readonly childKinds: readonly ChildKind[];
   readonly onDelete: {
@@ -77,6 +86,7 @@ export interface CompiledBox {
     readonly where: string;
     readonly field: string;
     readonly gate: CompiledCondition;
+    readonly gateSource: GateSource;
     readonly mode: 'default' | 'value';
     readonly value: CompiledValue;
   }[];
@@ -85,6 +95,7 @@ export interface CompiledBox {
     readonly path: string;
     readonly value: CompiledValue;
     readonly gate: CompiledCondition;
+    readonly gateSource: GateSource;
   }[];
   readonly conditionsEnabled: boolean;
   readonly eventsEnabled: boolean;
@@ -106,6 +117,7 @@ type Entry = Record<string, unknown> & {
 function expansion(entry: Entry, where: string): Expansion {
   return {
     gate: compileGate({ when: entry.when, or: entry.or }, where),
+    gateSource: { when: entry.when, or: entry.or },
     forEach: entry.forEach ? { field: entry.forEach.field, as: entry.forEach.as ?? 'item' } : undefined,
   };
 }
@@ -171,6 +183,7 @@ export function compileBox(boxName: string, box: Box): CompiledBox {
   for (const c of children) kinds.set(`${c.apiVersion}/${c.kind}`, { apiVersion: c.apiVersion, kind: c.kind });
 
   return {
+    name: boxName,
     children,
     childKinds: [...kinds.values()],
     onDelete: {
@@ -198,6 +211,7 @@ export function compileBox(boxName: string, box: Box): CompiledBox {
         where,
         field: rule.field,
         gate: compileGate({ when: rule.when, or: rule.or }, where),
+        gateSource: { when: rule.when, or: rule.or },
         mode,
         value: compileValue(mode === 'value' ? rule.value : rule.default, `${where}.${mode}`),
       };
@@ -209,6 +223,7 @@ export function compileBox(boxName: string, box: Box): CompiledBox {
         path: field.path,
         value: compileValue(field.value, `${where}.value`),
         gate: compileGate({ when: field.when, or: field.or }, where),
+        gateSource: { when: field.when, or: field.or },
       };
     }),
     deletionWork: groups.some((g) => g.targets.length > 0) || children.some((c) => c.explicitNamespace),

@@ -1,9 +1,63 @@
 // Server-side apply, and the check that lets Orkestra skip it: a live object that already carries
-// every field of the desired manifest with the same value needs no write.
+// every field of the desired manifest with the same value, and that was last applied from the
+// same manifest, needs no write.
+import { createHash, type Hash } from 'node:crypto';
 import { type ApiClient, resourcePath } from './api-client.ts';
 import type { KubeObject, ResourceRef } from './object.ts';
 
 export const FIELD_MANAGER = 'orkestra';
+
+/**
+ * The hash of the manifest Orkestra last applied, recorded on the child by the apply itself.
+ * Carrying every desired field is not enough to skip: a field dropped from the manifest is still
+ * on the live child, and only an apply without it makes server-side apply remove it. A changed
+ * hash says the set of fields Orkestra manages may have shrunk.
+ */
+export const APPLIED_HASH_ANNOTATION = 'orkestra.orkspace.io/applied-hash';
+
+// Feeds a JSON value to the hash with object keys in sorted order, so equal manifests hash alike
+// whatever order their keys were rendered in.
+function feed(hash: Hash, value: unknown): void {
+  if (Array.isArray(value)) {
+    hash.update('[');
+    for (const v of value) {
+      feed(hash, v);
+      hash.update(',');
+    }
+    hash.update(']');
+  } else if (value !== null && typeof value === 'object') {
+    hash.update('{');
+    for (const k of Object.keys(value).sort()) {
+      const v = (value as Record<string, unknown>)[k];
+      if (v === undefined) continue;
+      hash.update(`${JSON.stringify(k)}:`);
+      feed(hash, v);
+      hash.update(',');
+    }
+    hash.update('}');
+  } else {
+    hash.update(JSON.stringify(value) ?? 'null');
+  }
+}
+
+/** The manifest with the hash of its content (without any earlier hash) in APPLIED_HASH_ANNOTATION. */
+export function withAppliedHash(obj: KubeObject): KubeObject {
+  const { [APPLIED_HASH_ANNOTATION]: _previous, ...annotations } = obj.metadata.annotations ?? {};
+  const hash = createHash('sha256');
+  feed(hash, { ...obj, metadata: { ...obj.metadata, annotations } });
+  const digest = hash.digest('base64url').slice(0, 27);
+  return { ...obj, metadata: { ...obj.metadata, annotations: { ...annotations, [APPLIED_HASH_ANNOTATION]: digest } } };
+}
+
+/**
+ * True when applying `desired` would change nothing: the live child was last applied from the same
+ * manifest (same APPLIED_HASH_ANNOTATION) and still carries every desired field (a hand edit or
+ * a deletion of one of them is drift).
+ */
+export function upToDate(desired: KubeObject, live: KubeObject): boolean {
+  const hash = desired.metadata.annotations?.[APPLIED_HASH_ANNOTATION];
+  return live.metadata.annotations?.[APPLIED_HASH_ANNOTATION] === hash && carriesAll(desired, live);
+}
 
 /**
  * True when `live` has every field of `desired` with an equal value (objects: key by key;

@@ -2,7 +2,7 @@
 // matches), deletion of the children this custom resource owns that no template wants any more,
 // and one Event per reconcile that changed children (Events are writes too).
 import { type ApiClient, isConflict, isNotFound, resourcePath } from '../kube/api-client.ts';
-import { carriesAll } from '../kube/apply.ts';
+import { upToDate } from '../kube/apply.ts';
 import type { KubeObject, ResourceRef } from '../kube/object.ts';
 import { errorField } from '../observe/log.ts';
 import type { ChildWatchMap } from './child-watch-set.ts';
@@ -41,7 +41,7 @@ export interface ApplyAndPruneResult {
 export function skipApply(d: DesiredChild, live: KubeObject | undefined): boolean {
   if (!live) return false;
   if (d.template.set === 'onCreate' && !d.template.reconcile) return true;
-  return carriesAll(d.object, live);
+  return upToDate(d.object, live);
 }
 
 /** One Event for the reconcile's changes: the reason names the first kind of change. */

@@ -22,7 +22,7 @@ import { Halt } from './halt.ts';
 import { childrenAfter, observeChildren, templateKeys } from './observe-children.ts';
 import { FINALIZER, type Owner } from './ownership.ts';
 import { renderChildren } from './render.ts';
-import { applyProblem, statusFields, writeStatus } from './status.ts';
+import { applyProblem, keptStatusFields, type StatusKeyMemory, statusFields, writeStatus } from './status.ts';
 
 export interface EventRecorderLike {
   event(object: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void;
@@ -37,6 +37,8 @@ export interface DeclarativeDeps {
   readonly applyCounter?: (boxId: string) => ApplyCounter;
   /** Enqueues the parent with this UID in the owning box; children call it on every change. */
   readonly enqueueOwner: (uid: string) => void;
+  /** Status keys of the last status apply per custom resource; outlives a box's reconcilers. */
+  readonly statusKeys?: StatusKeyMemory;
 }
 
 export interface DeclarativeReconciler extends Reconciler {
@@ -45,6 +47,8 @@ export interface DeclarativeReconciler extends Reconciler {
 }
 
 interface Converged {
+  /** Set when the reconcile halted: it decided nothing, so the declarative status stays as it is. */
+  readonly halted?: true;
   readonly problem?: Problem;
   readonly warnings: readonly string[];
   readonly summaries: readonly ChildSummary[];
@@ -69,8 +73,13 @@ export function declarativeReconciler(
     childWatches: deps.childWatches,
     enqueueOwner: deps.enqueueOwner,
   });
+  const statusKeys = deps.statusKeys ?? new Map();
+  const statusKey = (ctx: ReconcileContext) => `${config.katalog}/${config.name}/${ctx.request.key}`;
   const putStatus = (cr: KubeObject, ctx: ReconcileContext, status: Record<string, unknown>) =>
-    writeStatus(client, config.hasStatusSubresource, cr, ctx.resource, status);
+    writeStatus(client, config.hasStatusSubresource, cr, ctx.resource, status, {
+      keys: statusKeys,
+      key: statusKey(ctx),
+    });
 
   /** Admission rules → render → apply and prune → status fields; a Halt leaves children untouched. */
   async function converge(ctx: ReconcileContext, owner: Owner, w: ChildWatchMap, emit: Emit): Promise<Converged> {
@@ -105,7 +114,7 @@ export function declarativeReconciler(
       summaries = applied.summaries;
       // Status fields see the children as this reconcile left them, not as the cache had them
       // before the applies: the watch echo of our own writes does not trigger another pass.
-      const after = childrenAfter(desired, applied.liveByRef);
+      const after = childrenAfter(desired, applied.liveByRef, children);
       const fields = statusFields(compiled, mutated, { ...dataOf(mutated), children: after });
       return {
         warnings,
@@ -116,13 +125,17 @@ export function declarativeReconciler(
     } catch (err) {
       if (!(err instanceof Halt)) throw err;
       emit('Warning', err.problem.reason, err.problem.message);
-      return { problem: err.problem, warnings, summaries, fields: [] };
+      return { halted: true, problem: err.problem, warnings, summaries, fields: [] };
     }
   }
 
   const reconcile = async (ctx: ReconcileContext) => {
     const cached = ctx.object;
-    if (!cached) return undefined; // gone: owner-referenced children go with it; the rest went in the deletion path
+    if (!cached) {
+      // Gone: owner-referenced children go with it; the rest went in the deletion path.
+      statusKeys.delete(statusKey(ctx));
+      return undefined;
+    }
     const w = await watchSet.childWatches();
     const owner: Owner = { katalog: config.katalog, box: config.name, object: cached };
     const emit: Emit = (type, reason, message) => {
@@ -146,10 +159,11 @@ export function declarativeReconciler(
     const ownNeeded = compiled.deletionWork || [...w.values()].some((e) => !e.resource.namespaced);
     const cr = await ensureFinalizers(client, cached, ctx.resource, finalizers, ownNeeded);
     const outcome = await converge(ctx, { ...owner, object: cr }, w, emit);
-    await putStatus(
-      cr,
-      ctx,
-      crStatus(
+    const live = cr.status as Record<string, unknown> | undefined;
+    const kept = outcome.halted ? keptStatusFields(live, statusKeys.get(statusKey(ctx)), compiled) : {};
+    await putStatus(cr, ctx, {
+      ...kept,
+      ...crStatus(
         {
           generation: cr.metadata.generation,
           problem: outcome.problem,
@@ -157,11 +171,11 @@ export function declarativeReconciler(
           children: outcome.summaries,
           fields: outcome.fields,
         },
-        cr.status as Record<string, unknown> | undefined,
+        live,
         new Date(),
         compiled.conditionsEnabled,
       ),
-    );
+    });
     // Transient apply failures retry with backoff; stalled problems wait for a change.
     if (outcome.problem && !outcome.problem.stalled) throw new Error(outcome.problem.message);
     return undefined;
@@ -171,12 +185,14 @@ export function declarativeReconciler(
 }
 
 /** The two hooks the root controller needs to run declarative boxes. */
-export function declarativeBoxes(deps: Omit<DeclarativeDeps, 'enqueueOwner'>) {
+export function declarativeBoxes(deps: Omit<DeclarativeDeps, 'enqueueOwner' | 'statusKeys'>) {
+  const statusKeys: StatusKeyMemory = new Map();
   return {
     reconcilerFor: (config: BoxConfig, handle: BoxHandle): DeclarativeReconciler =>
       declarativeReconciler(config, compileBoxCached(config.name, config.box), {
         ...deps,
         enqueueOwner: handle.enqueueUid,
+        statusKeys,
       }),
     checkBox: (boxName: string, box: Box): string | undefined => {
       try {

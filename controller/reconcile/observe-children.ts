@@ -57,12 +57,17 @@ export function summarizeChild(desired: KubeObject, live: KubeObject | undefined
   return summary;
 }
 
-/** Children as a reconcile left them, by template key: what status fields see. */
+/**
+ * Children as a reconcile left them, by template key: what status fields see. Every key of
+ * `before` stays, empty when no child of that kind is wanted any more, so CEL over
+ * `children.<key>` keeps evaluating instead of failing on a missing key.
+ */
 export function childrenAfter(
   desired: readonly { readonly template: ChildTemplate; readonly resource: ResourceRef; readonly object: KubeObject }[],
   liveByRef: ReadonlyMap<string, KubeObject>,
+  before: Readonly<Record<string, readonly KubeObject[]>>,
 ): Record<string, KubeObject[]> {
-  const after: Record<string, KubeObject[]> = {};
+  const after: Record<string, KubeObject[]> = Object.fromEntries(Object.keys(before).map((k) => [k, []]));
   for (const d of desired) {
     const key = childrenKey(d.template, d.resource);
     const live = liveByRef.get(childRef(d.object));

@@ -1,13 +1,17 @@
 // Render: the children a custom resource wants, from the box's compiled templates. Each child is
-// rendered in the form the API server stores it and stamped with Orkestra's ownership. Anything
-// that makes the desired set unknowable halts the reconcile before apply and prune run.
+// rendered in the form the API server stores it, stamped with Orkestra's ownership and with the
+// hash of the manifest (which lets apply skip only when nothing Orkestra manages changed). Anything
+// that makes the desired set unknowable (a `when` that fails to evaluate, a template error) halts
+// the reconcile before apply and prune run, so live children stay as they are.
 import type { ChildTemplate, CompiledBox } from '../box/compiled-box.ts';
+import { withAppliedHash } from '../kube/apply.ts';
 import type { KubeObject, ResourceRef } from '../kube/object.ts';
 import { errorField } from '../observe/log.ts';
 import { readPath } from '../render/condition/index.ts';
 import { renderKind, type ShorthandKind } from '../render/kinds/index.ts';
 import type { TemplateData } from '../render/template/index.ts';
 import type { HeldWatch } from './child-watch-set.ts';
+import { evaluationProblem } from './evaluation-error.ts';
 import { Halt } from './halt.ts';
 import { childRef, type Owner, stampOwnership } from './ownership.ts';
 import { storedForm } from './stored-form.ts';
@@ -30,7 +34,9 @@ export function renderChildren(
   const desired: DesiredChild[] = [];
   const seen = new Map<string, string>();
   for (const t of compiled.children) {
-    if (!t.gate({ self: cr, children })) continue;
+    const gate = t.gate.evaluateWithReason({ self: cr, children });
+    if (gate.error !== undefined) throw new Halt(evaluationProblem(owner.box, t.where, t.gateSource, gate.error));
+    if (!gate.result) continue;
     const entry = w.get(`${t.apiVersion}/${t.kind}`);
     if (!entry) {
       throw new Halt({
@@ -42,7 +48,16 @@ export function renderChildren(
     let items: unknown[] = [undefined];
     if (t.forEach) {
       const list = readPath(cr, t.forEach.field);
-      items = Array.isArray(list) ? list : [];
+      // Absent is an empty list; anything else that is not a list cannot say which children are
+      // wanted, and reading it as empty would prune them all.
+      if (list !== undefined && list !== null && !Array.isArray(list)) {
+        throw new Halt({
+          reason: 'EvaluationError',
+          message: `box ${owner.box}: ${t.where}.forEach: ${t.forEach.field} is ${typeof list}, not a list; children and status fields left as they are`,
+          stalled: true,
+        });
+      }
+      items = list ?? [];
     }
     items.forEach((item, i) => {
       const data = t.forEach ? { ...base, item, [t.forEach.as]: item } : base;
@@ -65,7 +80,7 @@ export function renderChildren(
           stalled: true,
         });
       }
-      const stamped = stampOwnership(storedForm(object), owner, entry.resource.namespaced);
+      const stamped = withAppliedHash(stampOwnership(storedForm(object), owner, entry.resource.namespaced));
       const ref = childRef(stamped);
       const previous = seen.get(ref);
       if (previous) {

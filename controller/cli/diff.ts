@@ -12,7 +12,7 @@ import { stringify } from 'yaml';
 import type { Katalog } from '../../api-types/katalog.ts';
 import { compileBoxCached } from '../box/compiled-box.ts';
 import { type ApiClient, isNotFound, resourcePath } from '../kube/api-client.ts';
-import { applyObject } from '../kube/apply.ts';
+import { APPLIED_HASH_ANNOTATION, applyObject } from '../kube/apply.ts';
 import { OWNER_UID_LABEL } from '../kube/child-watches.ts';
 import { createDiscovery } from '../kube/discovery.ts';
 import type { KubeList, KubeObject, ResourceRef } from '../kube/object.ts';
@@ -24,7 +24,11 @@ import type { KindLookup } from './kinds.ts';
 import { documentsOfKind, renderOffline } from './render.ts';
 import { CliError, EXIT_FINDINGS, EXIT_USAGE } from './terminal.ts';
 
-/** Fields that change on every write or belong to the server: left out of the comparison. */
+/**
+ * Fields that change on every write or belong to the server are left out of the comparison, and
+ * so is Orkestra's applied-manifest hash: it changes with any rendered field, which the diff
+ * shows itself.
+ */
 export function comparable(obj: KubeObject | undefined): string {
   if (!obj) return '';
   const { status: _s, ...rest } = obj;
@@ -36,6 +40,9 @@ export function comparable(obj: KubeObject | undefined): string {
     creationTimestamp: _c,
     ...metadata
   } = obj.metadata;
+  const { [APPLIED_HASH_ANNOTATION]: _h, ...annotations } = metadata.annotations ?? {};
+  if (Object.keys(annotations).length > 0) metadata.annotations = annotations;
+  else delete metadata.annotations;
   return stringify({ ...rest, metadata });
 }
 

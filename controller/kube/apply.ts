@@ -99,7 +99,11 @@ export function applyObject(
   return client.request<KubeObject>({
     method: 'PATCH',
     path: resourcePath(resource, obj.metadata.namespace, obj.metadata.name, options.subresource),
-    query: { fieldManager: FIELD_MANAGER, force: options.force ? true : undefined, dryRun: options.dryRun ? 'All' : undefined },
+    query: {
+      fieldManager: FIELD_MANAGER,
+      force: options.force ? true : undefined,
+      dryRun: options.dryRun ? 'All' : undefined,
+    },
     contentType: 'application/apply-patch+yaml',
     // JSON is YAML: the body goes out verbatim.
     body: obj,

@@ -1,6 +1,7 @@
 // Cluster access for the CLI, flag for flag as kubectl: --kubeconfig (else $KUBECONFIG, else
 // ~/.kube/config, else in-cluster), --context (else the current context) and -n (else the
 // context's namespace, else default).
+import type { KubeConfig } from '@kubernetes/client-node';
 import { type ApiClient, createApiClient, loadKubeConfig } from '../kube/api-client.ts';
 import { CliError, EXIT_USAGE } from './terminal.ts';
 
@@ -16,8 +17,9 @@ export interface Cluster {
   readonly namespace: string;
 }
 
-export function connect(flags: ClusterFlags): Cluster {
-  let kc: ReturnType<typeof loadKubeConfig>;
+/** The kubeconfig the flags name, switched to --context when given. */
+export function kubeConfigFor(flags: Pick<ClusterFlags, 'kubeconfig' | 'context'>): KubeConfig {
+  let kc: KubeConfig;
   try {
     kc = loadKubeConfig(flags.kubeconfig);
   } catch (err) {
@@ -29,6 +31,11 @@ export function connect(flags: ClusterFlags): Cluster {
     }
     kc.setCurrentContext(flags.context);
   }
+  return kc;
+}
+
+export function connect(flags: ClusterFlags): Cluster {
+  const kc = kubeConfigFor(flags);
   const contextNamespace = kc.getContextObject(kc.getCurrentContext())?.namespace;
   try {
     return { client: createApiClient(kc), namespace: flags.namespace ?? contextNamespace ?? 'default' };

@@ -16,6 +16,7 @@ export function buildProgram(name = 'orkestra'): Command {
     .command('run')
     .description('run the controller in the foreground (JSON logs on stderr)')
     .option('--kubeconfig <file>', 'kubeconfig (default: $KUBECONFIG, in-cluster, ~/.kube/config)')
+    .option('--context <name>', 'kubeconfig context (default: the current one)')
     .option('--leader-elect', 'run only while holding the leader Lease', false)
     .option('--lease-namespace <ns>', 'namespace of the leader Lease', process.env.POD_NAMESPACE ?? 'default')
     .option('--lease-name <name>', 'name of the leader Lease', 'orkestra-controller')

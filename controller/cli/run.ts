@@ -3,7 +3,7 @@
 // replica. SIGTERM/SIGINT drain the boxes, release the lease and exit within the grace period.
 import { readFileSync } from 'node:fs';
 import { parseDuration } from '../box/duration.ts';
-import { createApiClient, loadKubeConfig } from '../kube/api-client.ts';
+import { createApiClient } from '../kube/api-client.ts';
 import { createChildWatches } from '../kube/child-watches.ts';
 import { createDiscovery } from '../kube/discovery.ts';
 import { createEventRecorder } from '../kube/events.ts';
@@ -13,10 +13,13 @@ import { createMetrics } from '../observe/metrics.ts';
 import { startObserveServer } from '../observe/server.ts';
 import { declarativeBoxes } from '../reconcile/declarative-reconciler.ts';
 import { type RootController, startRootController } from '../root/root-controller.ts';
+import { kubeConfigFor } from './cluster.ts';
 import { boxSnapshots, katalogHealth } from './health.ts';
 
 export interface RunOptions {
   readonly kubeconfig?: string;
+  /** kubeconfig context (default: the current one). */
+  readonly context?: string;
   readonly leaderElect: boolean;
   readonly leaseNamespace: string;
   readonly leaseName: string;
@@ -36,7 +39,7 @@ const VERSION = (
 
 export async function run(options: RunOptions): Promise<void> {
   const logger = createLogger(options.logLevel);
-  const client = createApiClient(loadKubeConfig(options.kubeconfig));
+  const client = createApiClient(kubeConfigFor(options));
   const events = createEventRecorder({ client, component: 'orkestra', logger });
   const metrics = createMetrics(undefined, { version: VERSION });
   client.observe((method, _path, status) => metrics.observeRequest(method, status));

@@ -21,7 +21,7 @@ import { childRef } from '../reconcile/ownership.ts';
 import { type ClusterFlags, connect } from './cluster.ts';
 import { objectsOf, readDocuments } from './documents.ts';
 import type { KindLookup } from './kinds.ts';
-import { documentsOfKind, renderOffline } from './render.ts';
+import { documentsOfKind, renderOffline, selectBox } from './render.ts';
 import { CliError, EXIT_FINDINGS, EXIT_USAGE } from './terminal.ts';
 
 /**
@@ -127,7 +127,20 @@ export async function diffKatalog(
 
   const diffs: string[] = [];
   for (const cr of targets) {
-    const result = renderOffline({ katalogs, cr, lookup });
+    const box = selectBox(katalogs, cr);
+    // The children this resource owns now: what templates see, and what the controller prunes.
+    const owned: KubeObject[] = [];
+    for (const kind of cr.metadata.uid === undefined ? [] : compileBoxCached(box.name, box.box).childKinds) {
+      const resource = resolved.get(`${kind.apiVersion}/${kind.kind}`);
+      if (!resource) continue;
+      const list = await client.request<KubeList>({
+        method: 'GET',
+        path: resourcePath(resource, undefined),
+        query: { labelSelector: `${OWNER_UID_LABEL}=${cr.metadata.uid}` },
+      });
+      owned.push(...list.items.map((i) => ({ ...i, apiVersion: kind.apiVersion, kind: kind.kind })));
+    }
+    const result = renderOffline({ katalogs, cr, lookup, observed: owned });
     const wanted = new Set<string>();
     for (const d of result.children) {
       wanted.add(childRef(d.object));
@@ -141,23 +154,12 @@ export async function diffKatalog(
       const text = unifiedDiff(comparable(live), comparable(merged), label);
       if (text !== '') diffs.push(text);
     }
-    // Children this resource owns that no template wants: the controller would prune them.
-    if (cr.metadata.uid === undefined) continue;
-    for (const kind of compileBoxCached(result.box.name, result.box.box).childKinds) {
-      const resource = resolved.get(`${kind.apiVersion}/${kind.kind}`);
-      if (!resource) continue;
-      const owned = await client.request<KubeList>({
-        method: 'GET',
-        path: resourcePath(resource, undefined),
-        query: { labelSelector: `${OWNER_UID_LABEL}=${cr.metadata.uid}` },
-      });
-      for (const child of owned.items) {
-        const full = { ...child, apiVersion: kind.apiVersion, kind: kind.kind };
-        if (wanted.has(childRef(full))) continue;
-        diffs.push(
-          unifiedDiff(comparable(full), '', `${kind.kind}/${child.metadata.namespace ?? ''}/${child.metadata.name}`),
-        );
-      }
+    // Owned children no template wants: the controller would prune them.
+    for (const child of owned) {
+      if (wanted.has(childRef(child))) continue;
+      diffs.push(
+        unifiedDiff(comparable(child), '', `${child.kind}/${child.metadata.namespace ?? ''}/${child.metadata.name}`),
+      );
     }
   }
   return diffs;

@@ -113,6 +113,10 @@ export function buildProgram(name = 'orkestra'): Command {
     .argument('<resources...>', 'custom resource files or directories (- for stdin)')
     .option('--box <name>', 'the box to render with (default: the one operating the resource kind)')
     .option('--status', 'also print the status fields the box would write', false)
+    .option(
+      '--children-from <file|dir>',
+      'children as observed in the cluster, for templates and status that read .children',
+    )
     .option('--crd <file|dir>', 'CRDs of custom child kinds, for their scope (repeatable)', collect, [])
     .option('-n, --namespace <ns>', 'namespace of resources that name none', undefined)
     .addOption(new Option('-o, --output <format>', 'output format').choices(['yaml', 'json']).default('yaml'))

@@ -74,4 +74,30 @@ describe('orkestra render (offline)', () => {
     const cr = { ...website({}), kind: 'Blog' };
     assert.throws(() => renderOffline({ katalogs, cr, lookup }), /no box operates Blog.demo.orkestra.io.*--box/);
   });
+
+  test('templates and gates see observed children keyed as the controller keys them', () => {
+    const box = {
+      apiTypes: { group: 'demo.orkestra.io', version: 'v1alpha1', kind: 'Website' },
+      operatorBox: {
+        reconcile: {
+          onReconcile: {
+            deployments: [{ name: 'web', image: 'nginx:1' }],
+            configMaps: [
+              {
+                name: 'count',
+                data: { deployments: '{{ len .children.deployments }}' },
+                when: [{ cel: 'children.deployments.size() >= 0' }],
+              },
+            ],
+          },
+        },
+      },
+    };
+    const k = { ...katalogs[0], spec: { crds: { website: box } } } as Katalog;
+    const count = (observed: KubeObject[]) =>
+      renderOffline({ katalogs: [k], cr: website({}), lookup, observed }).children[1]?.object.data;
+    assert.deepEqual(count([]), { deployments: '0' });
+    const live = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'team-a' } };
+    assert.deepEqual(count([live]), { deployments: '1' });
+  });
 });

@@ -1,17 +1,20 @@
 // `orkestra render`: what the controller would apply for one custom resource, offline. The
 // controller's own stages run: admission mutation and validation, the render stage (children
 // with labels and owner references, in apply order) and, with --status, the status fields.
-// Observed children are unknown offline, so templates see none.
+// Templates see the observed children given with --children-from (none otherwise).
 
 import { stringify } from 'yaml';
 import type { Box } from '../../api-types/box.ts';
 import type { Katalog } from '../../api-types/katalog.ts';
 import { type CompiledBox, compileBoxCached } from '../box/compiled-box.ts';
 import { setPath } from '../box/json-path.ts';
+import { OWNER_UID_LABEL } from '../kube/child-watches.ts';
 import type { KubeObject, ResourceRef } from '../kube/object.ts';
 import { errorField } from '../observe/log.ts';
 import { applyMutations, validate } from '../reconcile/admission-rules.ts';
 import { Halt } from '../reconcile/halt.ts';
+import { childrenAfter, childrenKey } from '../reconcile/observe-children.ts';
+import { childRef } from '../reconcile/ownership.ts';
 import { type DesiredChild, renderChildren } from '../reconcile/render.ts';
 import { statusFields } from '../reconcile/status.ts';
 import { objectsOf, readDocuments } from './documents.ts';
@@ -82,6 +85,8 @@ export interface RenderInput {
   readonly cr: KubeObject;
   readonly box?: string;
   readonly lookup: KindLookup;
+  /** Children observed for this resource (`--children-from`, or the cluster's for diff). */
+  readonly observed?: readonly KubeObject[];
 }
 
 export function renderOffline(input: RenderInput): RenderResult {
@@ -93,12 +98,21 @@ export function renderOffline(input: RenderInput): RenderResult {
     throw new CliError(`box ${selected.name} of Katalog ${selected.katalog} does not load: ${errorField(err)}`);
   }
   const cr = input.cr;
+  const resources = childResources(compiled, input.lookup);
+  // As the controller keys them: every template's kind key is present, empty when nothing is observed.
   const children: Record<string, KubeObject[]> = {};
-  const dataOf = (obj: KubeObject) => ({
+  for (const t of compiled.children) {
+    const resource = resources.get(`${t.apiVersion}/${t.kind}`)?.resource;
+    if (!resource) continue;
+    children[childrenKey(t, resource)] = (input.observed ?? []).filter(
+      (o) => o.apiVersion === t.apiVersion && o.kind === t.kind,
+    );
+  }
+  const dataOf = (obj: KubeObject, seen: Record<string, KubeObject[]> = children) => ({
     metadata: obj.metadata,
     spec: obj.spec ?? {},
     status: obj.status ?? {},
-    children,
+    children: seen,
   });
   const mutated = applyMutations(compiled, cr as KubeObject & Record<string, unknown>, dataOf);
   const verdict = validate(compiled, mutated);
@@ -109,16 +123,17 @@ export function renderOffline(input: RenderInput): RenderResult {
   }
   const owner = { katalog: selected.katalog, box: selected.name, object: mutated };
   try {
-    const desired = renderChildren(
-      compiled,
-      owner,
-      mutated,
-      dataOf(mutated),
-      childResources(compiled, input.lookup),
+    const desired = renderChildren(compiled, owner, mutated, dataOf(mutated), resources, children);
+    // Status fields see the children as the applies would leave them: the observed child where
+    // there is one, else the rendered manifest.
+    const observedByRef = new Map((input.observed ?? []).map((o) => [childRef(o), o]));
+    const after = childrenAfter(
+      desired,
+      new Map(desired.map((d) => [childRef(d.object), observedByRef.get(childRef(d.object)) ?? d.object])),
       children,
     );
     const status: Record<string, unknown> = {};
-    for (const f of statusFields(compiled, mutated, dataOf(mutated))) setPath(status, f.path, f.value);
+    for (const f of statusFields(compiled, mutated, dataOf(mutated, after))) setPath(status, f.path, f.value);
     return {
       box: selected,
       children: desired,
@@ -137,6 +152,7 @@ export interface RenderCommandOptions {
   readonly crd: readonly string[];
   readonly output: 'yaml' | 'json';
   readonly namespace?: string;
+  readonly childrenFrom?: string;
 }
 
 /** Documents of a kind, from files. */
@@ -166,7 +182,14 @@ export function renderCommand(katalogPath: string, crPaths: readonly string[], o
         ...(namespaced ? { namespace: given.metadata.namespace ?? options.namespace ?? 'default' } : {}),
       },
     };
-    const result = renderOffline({ katalogs, cr, box: options.box, lookup });
+    // Children of this resource: with uids known, those whose owner label names it.
+    const observed = (
+      objectsOf(readDocuments(options.childrenFrom ? [options.childrenFrom] : [])) as KubeObject[]
+    ).filter((o) => {
+      const ownerUid = o?.metadata?.labels?.[OWNER_UID_LABEL];
+      return cr.metadata.uid === undefined || ownerUid === undefined || ownerUid === cr.metadata.uid;
+    });
+    const result = renderOffline({ katalogs, cr, box: options.box, lookup, observed });
     for (const w of result.warnings) process.stderr.write(`warning: ${cr.kind} ${cr.metadata.name}: ${w}\n`);
     const noUid = cr.metadata.uid === undefined;
     if (noUid && result.children.some((c) => c.object.metadata.ownerReferences)) {

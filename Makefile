@@ -32,6 +32,10 @@ deps: node_modules/.installed ## install npm dependencies (Node 24 included)
 binaries: ## build (or find cached) etcd, kube-apiserver, kube-controller-manager
 	bash e2e/binaries/build.sh
 
+.PHONY: oracle
+oracle: ## build (or find cached) the Go text/template + Sprig oracle the template tests compare with
+	bash controller/render/template/oracle/build.sh
+
 .PHONY: gen
 gen: deps ## regenerate crds/ from api-types/
 	$(NODE) api-types/generate.ts
@@ -49,7 +53,7 @@ typecheck: deps
 	tsc -p .
 
 .PHONY: test-unit
-test-unit: deps
+test-unit: deps oracle
 	$(NODE) --test --test-reporter=spec $(UNIT_TESTS)
 
 .PHONY: test-e2e

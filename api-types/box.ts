@@ -3,6 +3,7 @@ import { gateProperties, MutationRule, ValidationRule } from './condition.ts';
 import {
   celRules,
   duration,
+  fieldPath,
   freeform,
   GROUP,
   oneOf,
@@ -50,11 +51,17 @@ export const ApiTypes = Type.Object(
 const Queue = Type.Object(
   {
     failureThreshold: Type.Optional(
-      Type.Integer({ description: 'Consecutive failures after which the box is Degraded.', minimum: 1, maximum: 1000 }),
+      Type.Integer({
+        description:
+          'Consecutive failures after which the box is Degraded (default 5); the next success makes it Running again. Failed items are never dropped.',
+        minimum: 1,
+        maximum: 1000,
+      }),
     ),
     maxRetries: Type.Optional(
       Type.Integer({
-        description: 'Retries of one item before it waits for the next change or resync (0 = unbounded).',
+        description:
+          'Ignored, kept so existing Katalogs stay valid: a failing custom resource is retried until it succeeds, with the capped backoff of retryBackoff; failureThreshold marks the box Degraded meanwhile.',
         minimum: 0,
         maximum: 1000,
       }),
@@ -103,10 +110,8 @@ const Reconcile = Type.Object(
 
 const StatusField = Type.Object(
   {
-    path: Type.String({
-      description: 'Path under .status, e.g. url.',
+    path: fieldPath('Path under .status, e.g. url or endpoint.host.', {
       pattern: '^[A-Za-z][A-Za-z0-9]*(\\.[A-Za-z][A-Za-z0-9]*)*$',
-      maxLength: 256,
     }),
     value: template('Value (a template).'),
     ...gateProperties,
@@ -166,6 +171,9 @@ const ConversionPath = Type.Object(
     from: Type.String({ pattern: VERSION, maxLength: 32, description: 'Source version.' }),
     to: Type.String({ pattern: VERSION, maxLength: 32, description: 'Target version.' }),
     spec: freeform('The target spec; strings are templates over the source object.'),
+    status: Type.Optional(
+      freeform('The target status, templates over the source object (default: the status carried over as is).'),
+    ),
   },
   {
     description: 'How one version converts to another.',

@@ -2,6 +2,7 @@ import { conditionList, gateProperties } from './condition.ts';
 import {
   celRules,
   FIELD_PATH,
+  fieldPath,
   freeform,
   intOrTemplate,
   type Static,
@@ -12,21 +13,13 @@ import {
   template,
 } from './schema.ts';
 
-/** Fields every child entry takes, whatever its kind. */
-const commonProperties = {
-  name: template('Name of the child (a template, e.g. "{{ .metadata.name }}-web").', { minLength: 1 }),
-  namespace: Type.Optional(template("Namespace of the child; defaults to the custom resource's namespace.")),
-  labels: Type.Optional(stringMap('Labels added to the child (values may be templates).')),
-  annotations: Type.Optional(stringMap('Annotations added to the child (values may be templates).')),
-  ...gateProperties,
-  forEach: Type.Optional(
+const FOR_EACH_MAX_LENGTH = 128;
+
+function forEachOf(field: ReturnType<typeof fieldPath>) {
+  return Type.Optional(
     Type.Object(
       {
-        field: Type.String({
-          description: 'List to iterate, e.g. spec.databases.',
-          pattern: FIELD_PATH,
-          maxLength: 256,
-        }),
+        field,
         as: Type.Optional(
           Type.String({
             description: 'Name of the loop variable (default item).',
@@ -37,7 +30,17 @@ const commonProperties = {
       },
       { description: 'Renders one child per item of a list in the custom resource, bound as .item (or .<as>).' },
     ),
-  ),
+  );
+}
+
+/** Fields every child entry takes, whatever its kind. */
+const commonProperties = {
+  name: template('Name of the child (a template, e.g. "{{ .metadata.name }}-web").', { minLength: 1 }),
+  namespace: Type.Optional(template("Namespace of the child; defaults to the custom resource's namespace.")),
+  labels: Type.Optional(stringMap('Labels added to the child (values may be templates).')),
+  annotations: Type.Optional(stringMap('Annotations added to the child (values may be templates).')),
+  ...gateProperties,
+  forEach: forEachOf(fieldPath('List to iterate, e.g. spec.databases.', { maxLength: FOR_EACH_MAX_LENGTH })),
   reconcile: Type.Optional(
     Type.Boolean({
       description: 'Correct drift on every cycle (onCreate children are otherwise left alone once created).',
@@ -316,13 +319,23 @@ export function childSet(description: string) {
 export const ChildSet = childSet('Child resources, by kind.');
 export type ChildSet = Static<typeof ChildSet>;
 
+// onDelete targets occur too often for fieldPath's CEL rule in the CRD's cost budget (see
+// api-types/schema.ts); the loader rejects their reserved segments.
+const deleteForEach = forEachOf(
+  Type.String({
+    description: 'List to iterate, e.g. spec.databases.',
+    pattern: FIELD_PATH,
+    maxLength: FOR_EACH_MAX_LENGTH,
+  }),
+);
+
 /** What an onDelete group removes: enough to name the objects, nothing to render. */
 const DeleteTarget = Type.Object(
   {
     name: commonProperties.name,
     namespace: commonProperties.namespace,
     when: Type.Optional(conditionList('Every condition must hold for this object to be deleted.', 4)),
-    forEach: commonProperties.forEach,
+    forEach: deleteForEach,
   },
   { description: 'An object to delete, named by template.' },
 );
@@ -332,7 +345,7 @@ const CustomDeleteTarget = Type.Object(
     kind: Type.String({ pattern: '^[A-Z][A-Za-z0-9]*$', maxLength: 63 }),
     metadata: Type.Object({ name: commonProperties.name, namespace: commonProperties.namespace }),
     when: Type.Optional(conditionList('Every condition must hold for this object to be deleted.', 4)),
-    forEach: commonProperties.forEach,
+    forEach: deleteForEach,
   },
   { description: 'An object of any kind to delete.' },
 );

@@ -1,4 +1,4 @@
-import { anyValue, celRules, FIELD_PATH, oneOf, type Static, type TSchema, Type } from './schema.ts';
+import { anyValue, celRules, FIELD_PATH, fieldPath, oneOf, type Static, type TSchema, Type } from './schema.ts';
 
 /** The operators of a condition, in `{field, operator, value}` form or as shorthand keys. */
 export const OPERATORS = [
@@ -97,6 +97,7 @@ export const gateProperties = {
 export const ValidationRule = Type.Object(
   {
     ...conditionProperties,
+    field: Type.Optional(fieldPath('Path into the custom resource the rule checks, e.g. spec.replicas.')),
     message: Type.String({ description: 'What the user is told when the rule fails.', minLength: 1, maxLength: 1024 }),
     action: Type.Optional(
       Type.Union([Type.Literal('deny'), Type.Literal('warn')], {
@@ -110,7 +111,7 @@ export type ValidationRule = Static<typeof ValidationRule>;
 
 export const MutationRule = Type.Object(
   {
-    field: Type.String({ description: 'Path to set, e.g. spec.port.', pattern: FIELD_PATH, maxLength: 256 }),
+    field: fieldPath('Path to set, e.g. spec.port or metadata.annotations["example.com/owner"].'),
     default: Type.Optional(anyValue('Value set when the field is missing.')),
     value: Type.Optional(anyValue('Value always set (a template string is rendered first).')),
     ...gateProperties,

@@ -54,7 +54,7 @@ export const KatalogSpec = Type.Object(
     onDelete: Type.Optional(
       Type.Union([Type.Literal('Orphan'), Type.Literal('Delete')], {
         description:
-          'When the Katalog is deleted: Orphan (default) stops its boxes and leaves custom resources and children alone; Delete deletes the custom resources first.',
+          "When the Katalog is deleted: Orphan (default) stops its boxes, takes Orkestra's finalizers (its own, the Katalog's and the boxes' declared ones) off their custom resources and leaves those and their children in place; Delete keeps the boxes running, deletes their custom resources, lets each one's onDelete run, and lets the Katalog go once they are all gone (Orkestra holds a finalizer on the Katalog for this).",
       }),
     ),
     crds: mapOf(Box, 'Operator boxes by name (a lowercase RFC 1123 label). Each one runs a controller for one CRD.', {

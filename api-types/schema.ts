@@ -21,10 +21,44 @@ export function celRules(...rules: CelRule[]): { 'x-kubernetes-validations': Cel
 export const RFC1123_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 /**
  * A dotted path into an object (`spec.replicas`, `spec.items[0].name`); keys with dots or slashes
- * are bracket-quoted: `metadata.labels["app.kubernetes.io/name"]`.
+ * are bracket-quoted: `metadata.labels["app.kubernetes.io/name"]`. The grammar of
+ * controller/render/path/parse.ts, which a test holds to this pattern.
  */
 export const FIELD_PATH =
   '^[A-Za-z_$][A-Za-z0-9_$-]*(\\.[A-Za-z0-9_$-]+|\\[[0-9]+\\]|\\["[^"]+"\\]|\\[\'[^\']+\'\\])*$';
+
+const RESERVED = '(__proto__|constructor|prototype)';
+// Any run of characters outside quoted keys, ending outside one.
+const OUTSIDE_QUOTES = `([^"']|"[^"]*"|'[^']*')*`;
+/**
+ * Matches a FIELD_PATH string that has a segment named `__proto__`, `constructor` or `prototype`,
+ * dotted or quoted. The same word inside a quoted key (`["example.prototype.io/x"]`) is not a
+ * match. Kept short: its length multiplies the API server's CEL cost estimate.
+ */
+export const RESERVED_SEGMENT = `^(${OUTSIDE_QUOTES}\\.)?${RESERVED}([.[]|$)|^${OUTSIDE_QUOTES}\\[["']${RESERVED}["']\\]`;
+
+/**
+ * A field path string: FIELD_PATH (or a narrower `pattern`) and a CEL rule rejecting reserved
+ * segments, so `kubectl apply` refuses them naming the field; the loader rejects them again.
+ *
+ * The rule costs (4 x maxLength) x (regex length) in the API server's static estimate, times the
+ * number of places the path can occur. The paths Orkestra writes (mutation fields, status fields)
+ * and validation and forEach fields of children carry it. Condition fields (`when`, `or`) and
+ * onDelete forEach fields occur in too many places for the CRD's cost budget; Orkestra only reads
+ * them, own properties only, and the loader rejects their reserved segments with the field path.
+ */
+export function fieldPath(description: string, options: { pattern?: string; maxLength?: number } = {}) {
+  return Type.String({
+    description,
+    pattern: options.pattern ?? FIELD_PATH,
+    maxLength: options.maxLength ?? 256,
+    ...celRules({
+      // A triple-quoted raw CEL string: the regex reaches RE2 as written, quotes included.
+      rule: `!self.matches(r'''${RESERVED_SEGMENT}''')`,
+      message: 'a field path cannot use __proto__, constructor or prototype as a segment',
+    }),
+  });
+}
 /** A Kubernetes API version string such as v1, v1beta2, v2alpha1. */
 export const VERSION = '^v[1-9][0-9]*((alpha|beta)[1-9][0-9]*)?$';
 /** A Go duration such as 500ms, 10m, 1h30m. */

@@ -30,8 +30,13 @@ const { values } = parseArgs({
     boxes: { type: 'string', default: '50' },
     // Events are writes the floor does not make; --events false measures the controller without them.
     events: { type: 'string', default: 'true' },
+    // `--only memory` skips the floor, latency and steady-state runs: RSS and heap figures only.
+    only: { type: 'string' },
   },
 });
+if (values.only !== undefined && values.only !== 'memory')
+  throw new Error(`--only ${values.only}: only "memory" is known`);
+const MEMORY_ONLY = values.only === 'memory';
 const N = Number(values.n);
 const RUNS = Number(values.runs);
 const WORKERS = Number(values.workers);
@@ -569,13 +574,14 @@ const started = Date.now();
 const controllerRuns: ControllerRun[] = [];
 const floors: number[] = [];
 for (let r = 0; r < RUNS; r++) {
-  controllerRuns.push(await controllerRun(r === 0));
+  controllerRuns.push(await controllerRun(r === 0 && !MEMORY_ONLY));
+  if (MEMORY_ONLY) continue;
   floors.push(await floorRun());
   console.error(
     `run ${r + 1}/${RUNS}: controller ${Math.round(controllerRuns.at(-1)?.convergeMs ?? 0)} ms, floor ${Math.round(floors.at(-1) ?? 0)} ms`,
   );
 }
-const latency = await latencyRun();
+const latency = MEMORY_ONLY ? { firstChild: [], crdToRunning: [] } : await latencyRun();
 const manyRss = await manyBoxesRun();
 
 const convergeMs = median(controllerRuns.map((r) => r.convergeMs));
@@ -613,20 +619,31 @@ const results = {
 };
 
 const f = (n: number | undefined, d = 0) => (n === undefined ? 'n/a' : n.toFixed(d));
-const rows: [string, string][] = [
-  [`converge ${N} CRs x 3 children (controller)`, `${f(convergeMs)} ms`],
-  ['converge floor (plain client, same writes)', `${f(floorMs)} ms`],
-  ['converge ratio (controller / floor)', `${f(results.converge.ratio, 2)}x`],
-  ['Katalog applied -> first child (p50 / p95)', `${f(results.firstChild.p50Ms)} / ${f(results.firstChild.p95Ms)} ms`],
-  ['CRD applied -> box Running (p50 / p95)', `${f(results.crdToRunning.p50Ms)} / ${f(results.crdToRunning.p95Ms)} ms`],
-  ['child deleted -> recreated (p50 / p99)', `${f(results.drift.p50Ms)} / ${f(results.drift.p99Ms)} ms`],
-  ['steady state: writes per minute', f(results.steady?.writesPerMin)],
-  ['steady state: reconciles per minute', f(results.steady?.reconcilesPerMin)],
+const memoryRows: [string, string][] = [
   ['RSS of the idle controller (1 box, no objects)', `${f(results.memory.idleRssMiB, 1)} MiB`],
   ['RSS growth per 1,000 managed objects', `${f(results.memory.rssPer1000ObjectsMiB, 1)} MiB`],
   ['heap growth per 1,000 managed objects', `${f(results.memory.heapPer1000ObjectsMiB, 1)} MiB`],
   [`RSS with ${BOXES} boxes (no CRs)`, `${f(results.memory.rssWithBoxesMiB, 1)} MiB`],
 ];
+const rows: [string, string][] = MEMORY_ONLY
+  ? memoryRows
+  : [
+      [`converge ${N} CRs x 3 children (controller)`, `${f(convergeMs)} ms`],
+      ['converge floor (plain client, same writes)', `${f(floorMs)} ms`],
+      ['converge ratio (controller / floor)', `${f(results.converge.ratio, 2)}x`],
+      [
+        'Katalog applied -> first child (p50 / p95)',
+        `${f(results.firstChild.p50Ms)} / ${f(results.firstChild.p95Ms)} ms`,
+      ],
+      [
+        'CRD applied -> box Running (p50 / p95)',
+        `${f(results.crdToRunning.p50Ms)} / ${f(results.crdToRunning.p95Ms)} ms`,
+      ],
+      ['child deleted -> recreated (p50 / p99)', `${f(results.drift.p50Ms)} / ${f(results.drift.p99Ms)} ms`],
+      ['steady state: writes per minute', f(results.steady?.writesPerMin)],
+      ['steady state: reconciles per minute', f(results.steady?.reconcilesPerMin)],
+      ...memoryRows,
+    ];
 const md = [
   `| measure (median of ${RUNS} runs, ${WORKERS} workers) | value |`,
   '| --- | --- |',

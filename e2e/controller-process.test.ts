@@ -44,6 +44,9 @@ function startReplica(name: string): Replica {
       `${RETRY_MS}ms`,
       '--listen',
       '127.0.0.1:0',
+      // Two replicas on one machine: each its own webhook port (every replica serves webhooks).
+      '--webhook-listen',
+      '127.0.0.1:0',
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
@@ -105,6 +108,7 @@ describe('orkestra run with --leader-elect', () => {
       standby.lines.some((l) => l.msg === 'leader observed' && l.leader === leader.name),
     );
     assert.equal(logged(standby, 'root controller started'), false);
+    await eventually('the standby serves webhooks too', () => logged(standby, 'serving webhooks'), 20_000);
 
     const katalog = {
       apiVersion: 'orkestra.orkspace.io/v1alpha1',

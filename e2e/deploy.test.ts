@@ -224,7 +224,7 @@ describe('deploy/base', () => {
     if (installedCrds) await kubectlOk(['delete', '--ignore-not-found', '--wait=true', '-f', `${root}crds/`]);
   });
 
-  test('kubectl kustomize renders the controller, its RBAC, Service and PodDisruptionBudget', () => {
+  test('kubectl kustomize renders the controller, its RBAC, Services, webhook Secret and PodDisruptionBudget', () => {
     const names = docs.map((d) => `${d.kind}/${d.metadata.name}`).sort();
     assert.deepEqual(names, [
       'ClusterRole/orkestra-aggregated',
@@ -237,8 +237,12 @@ describe('deploy/base', () => {
       `Namespace/${NAMESPACE}`,
       'PodDisruptionBudget/orkestra-controller',
       'Role/orkestra-leader-election',
+      'Role/orkestra-webhook-certs',
       'RoleBinding/orkestra-leader-election',
+      'RoleBinding/orkestra-webhook-certs',
+      'Secret/orkestra-webhook-certs',
       'Service/orkestra-metrics',
+      'Service/orkestra-webhook',
       'ServiceAccount/orkestra',
     ]);
     const clusterScoped = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding']);
@@ -278,11 +282,16 @@ describe('deploy/base', () => {
     assert.deepEqual(c.args?.slice(0, 2), ['run', '--leader-elect']);
     assert.ok(c.args?.includes('--lease-namespace=$(POD_NAMESPACE)'), 'lease in the pod namespace');
     assert.ok(c.args?.includes('--listen=0.0.0.0:8080'));
+    assert.ok(c.args?.includes('--webhook-listen=0.0.0.0:9443'));
+    assert.ok(c.args?.includes('--webhook-namespace=$(POD_NAMESPACE)'), 'certificate Secret in the pod namespace');
     const podNamespace = c.env?.find((e) => e.name === 'POD_NAMESPACE');
     assert.equal(podNamespace?.valueFrom?.fieldRef?.fieldPath, 'metadata.namespace');
     assert.deepEqual(
       c.ports?.map((p) => [p.name, p.containerPort]),
-      [['http-metrics', 8080]],
+      [
+        ['http-metrics', 8080],
+        ['https-webhook', 9443],
+      ],
     );
     assert.deepEqual(c.readinessProbe?.httpGet, { path: '/readyz', port: 'http-metrics' });
     assert.deepEqual(c.livenessProbe?.httpGet, { path: '/healthz', port: 'http-metrics' });
@@ -309,6 +318,15 @@ describe('deploy/base', () => {
       service.spec.ports.map((p) => [p.name, p.port, p.targetPort]),
       [['http-metrics', 8080, 'http-metrics']],
     );
+    // Every replica serves webhooks, so the webhook Service selects them all.
+    const webhook = find(docs, 'Service', 'orkestra-webhook') as typeof service;
+    assert.deepEqual(webhook.spec.selector, selector);
+    assert.deepEqual(
+      webhook.spec.ports.map((p) => [p.name, p.port, p.targetPort]),
+      [['https-webhook', 443, 'https-webhook']],
+    );
+    const secret = find(docs, 'Secret', 'orkestra-webhook-certs');
+    assert.equal(secret.data, undefined, 'the controller fills the certificate Secret; apply never overwrites it');
     const pdb = find(docs, 'PodDisruptionBudget', 'orkestra-controller') as KubeObject & {
       spec: { minAvailable: number; selector: { matchLabels: Record<string, string> } };
     };
@@ -346,8 +364,18 @@ describe('deploy/base', () => {
       ['watch', 'katalogs.orkestra.orkspace.io'],
       ['list', 'komposers.orkestra.orkspace.io'],
       ['patch', 'katalogs.orkestra.orkspace.io', { subresource: 'status' }],
+      // The finalizer of a Katalog with onDelete: Delete.
+      ['patch', 'katalogs.orkestra.orkspace.io'],
       ['patch', 'komposers.orkestra.orkspace.io', { subresource: 'status' }],
       ['watch', 'customresourcedefinitions.apiextensions.k8s.io'],
+      ['patch', 'customresourcedefinitions.apiextensions.k8s.io'],
+      ['watch', 'validatingwebhookconfigurations.admissionregistration.k8s.io'],
+      ['patch', 'validatingwebhookconfigurations.admissionregistration.k8s.io'],
+      ['create', 'mutatingwebhookconfigurations.admissionregistration.k8s.io'],
+      ['patch', 'mutatingwebhookconfigurations.admissionregistration.k8s.io'],
+      ['get', 'secrets/orkestra-webhook-certs', { namespace: NAMESPACE }],
+      ['update', 'secrets/orkestra-webhook-certs', { namespace: NAMESPACE }],
+      ['create', 'secrets', { namespace: NAMESPACE }],
       ['create', 'events', { namespace: 'default' }],
       ['patch', 'events', { namespace: 'default' }],
       ['create', 'leases.coordination.k8s.io', { namespace: NAMESPACE }],
@@ -359,8 +387,9 @@ describe('deploy/base', () => {
       ['delete', 'nodes'],
       ['create', 'pods', { namespace: 'default' }],
       ['delete', 'katalogs.orkestra.orkspace.io'],
-      ['patch', 'katalogs.orkestra.orkspace.io'],
+      ['patch', 'komposers.orkestra.orkspace.io'],
       ['update', 'customresourcedefinitions.apiextensions.k8s.io'],
+      ['delete', 'validatingwebhookconfigurations.admissionregistration.k8s.io'],
       ['create', 'leases.coordination.k8s.io', { namespace: 'default' }],
       ['create', 'clusterroles.rbac.authorization.k8s.io'],
       ['escalate', 'roles.rbac.authorization.k8s.io', { namespace: 'default' }],
@@ -393,7 +422,8 @@ describe('deploy/base', () => {
       { verb: 'create', group: 'orkestra.orkspace.io', resource: 'katalogs' },
       { verb: 'update', group: 'orkestra.orkspace.io', resource: 'komposers' },
       { verb: 'get', group: 'demo.orkestra.io', resource: 'websites', namespace: 'default' },
-      { verb: 'create', group: 'admissionregistration.k8s.io', resource: 'validatingwebhookconfigurations' },
+      { verb: 'delete', group: 'admissionregistration.k8s.io', resource: 'validatingwebhookconfigurations' },
+      { verb: 'delete', group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions' },
       { verb: 'escalate', group: 'rbac.authorization.k8s.io', resource: 'roles', namespace: 'default' },
       { verb: 'bind', group: 'rbac.authorization.k8s.io', resource: 'roles', namespace: 'default' },
     ];

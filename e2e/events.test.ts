@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type ApiClient, createApiClient, loadKubeConfig } from '../controller/kube/api-client.ts';
-import { type CoreEvent, createEventRecorder, type EventRecorder } from '../controller/kube/events.ts';
+import { type CoreEvent, createEventRecorder, type EventRecorder } from '../controller/kube/events/recorder.ts';
 import type { KubeObject } from '../controller/kube/object.ts';
 import { kubectl, kubectlOk, testKubeconfig } from './support/kubectl.ts';
 import { eventually } from './support/wait.ts';

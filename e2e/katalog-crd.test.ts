@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
-import { fieldPattern, invalidKatalogs as invalid } from './fixtures/invalid-katalogs.ts';
+import { fieldPattern, invalidKatalogs as invalid, katalog } from './fixtures/invalid-katalogs.ts';
 import { kubectl, kubectlOk } from './support/kubectl.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -65,6 +65,33 @@ describe('Katalog and Komposer CRDs', () => {
     };
     await kubectlOk(['apply', '--server-side', '-f', '-'], stringify(komposer));
     await kubectlOk(['delete', 'komposer', 'platform-prod']);
+  });
+});
+
+describe('field paths', () => {
+  test('quoted keys, and reserved words that are only part of a key, are accepted', async () => {
+    const doc = katalog('good-paths', {
+      admission: {
+        mutation: {
+          rules: [
+            { field: 'metadata.annotations["a.b/c"]', value: 'x' },
+            { field: "metadata.labels['example.prototype.io/tier']", default: 'gold' },
+            { field: 'spec.constructorRef', default: 'r' },
+          ],
+        },
+        validation: { rules: [{ field: 'metadata.annotations["a.b/c"]', exists: true, message: 'm' }] },
+      },
+      operatorBox: {
+        reconcile: {
+          onReconcile: {
+            configMaps: [{ name: '{{ .item }}', forEach: { field: 'spec.items[0]["x.constructor.y"]' }, data: {} }],
+          },
+        },
+        emit: { status: { fields: [{ path: 'endpoint.prototypes', value: 'v' }] } },
+      },
+    });
+    await kubectlOk(['apply', '--server-side', '-f', '-'], stringify(doc));
+    await kubectlOk(['delete', 'katalog', 'good-paths']);
   });
 });
 

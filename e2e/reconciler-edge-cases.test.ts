@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type ApiClient, createApiClient, isNotFound, loadKubeConfig } from '../controller/kube/api-client.ts';
-import type { EventRecorder } from '../controller/kube/events.ts';
+import type { EventRecorder } from '../controller/kube/events/recorder.ts';
 import type { KubeList, KubeObject } from '../controller/kube/object.ts';
 import { getOrUndefined, type InProcessController, startInProcessController } from './support/controller.ts';
 import { createCrd, testCrd } from './support/crds.ts';

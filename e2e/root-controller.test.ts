@@ -7,7 +7,7 @@ import type { Katalog } from '../api-types/katalog.ts';
 import type { BoxConfig } from '../controller/box/operator-box.ts';
 import type { Reconciler } from '../controller/box/reconciler.ts';
 import { type ApiClient, createApiClient, loadKubeConfig } from '../controller/kube/api-client.ts';
-import { createEventRecorder, type EventRecorder } from '../controller/kube/events.ts';
+import { createEventRecorder, type EventRecorder } from '../controller/kube/events/recorder.ts';
 import type { KubeObject } from '../controller/kube/object.ts';
 import { silentLogger } from '../controller/observe/log.ts';
 import { type RootController, startRootController } from '../controller/root/root-controller.ts';

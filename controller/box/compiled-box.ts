@@ -4,7 +4,9 @@
 import type { Box } from '../../api-types/box.ts';
 import type { ChildKindKey } from '../../api-types/children.ts';
 import type { Condition } from '../../api-types/condition.ts';
-import { type CompiledCondition, compileCondition, compileGate } from '../render/condition/index.ts';
+import { type CompiledConversionPath, compileConversionPath } from '../admission/conversion.ts';
+import { type CompiledCondition, celReferences, compileCondition, compileGate } from '../render/condition/index.ts';
+import { type FieldPath, parseFieldPath, readPath } from '../render/path/index.ts';
 import { type CompiledValue, compileValue } from '../render/template/index.ts';
 import { parseDuration } from './duration.ts';
 
@@ -42,7 +44,7 @@ export interface GateSource {
 interface Expansion {
   readonly gate: CompiledCondition;
   readonly gateSource: GateSource;
-  readonly forEach: { readonly field: string; readonly as: string } | undefined;
+  readonly forEach: { readonly field: FieldPath; readonly as: string } | undefined;
 }
 
 export interface ChildTemplate extends Expansion, ChildKind {
@@ -75,16 +77,18 @@ export interface CompiledBox {
   readonly validation: readonly {
     readonly where: string;
     /** The rule's field, for field rules; undefined for CEL rules. */
-    readonly field: string | undefined;
+    readonly field: FieldPath | undefined;
     /** exists/notExists rules judge presence itself, so they apply to a missing field. */
     readonly requiresPresence: boolean;
     readonly condition: CompiledCondition;
     readonly message: string;
     readonly action: 'deny' | 'warn';
+    /** The rule reads the admission `request`, which reconcile does not have: it runs at admission only. */
+    readonly admissionOnly: boolean;
   }[];
   readonly mutation: readonly {
     readonly where: string;
-    readonly field: string;
+    readonly field: FieldPath;
     readonly gate: CompiledCondition;
     readonly gateSource: GateSource;
     readonly mode: 'default' | 'value';
@@ -92,11 +96,13 @@ export interface CompiledBox {
   }[];
   readonly statusFields: readonly {
     readonly where: string;
-    readonly path: string;
+    readonly path: FieldPath;
     readonly value: CompiledValue;
     readonly gate: CompiledCondition;
     readonly gateSource: GateSource;
   }[];
+  /** admission.conversion.paths, compiled: how one served version becomes another. */
+  readonly conversion: readonly CompiledConversionPath[];
   readonly conditionsEnabled: boolean;
   readonly eventsEnabled: boolean;
   /**
@@ -114,12 +120,34 @@ type Entry = Record<string, unknown> & {
   reconcile?: boolean;
 };
 
+/** Parses a field path of the Katalog; a malformed or reserved one fails the box, naming `where`. */
+function fieldPathAt(path: string, where: string): FieldPath {
+  try {
+    return parseFieldPath(path);
+  } catch (err) {
+    throw new Error(`${where}: ${(err as Error).message}`);
+  }
+}
+
 function expansion(entry: Entry, where: string): Expansion {
+  const forEach = entry.forEach;
   return {
     gate: compileGate({ when: entry.when, or: entry.or }, where),
     gateSource: { when: entry.when, or: entry.or },
-    forEach: entry.forEach ? { field: entry.forEach.field, as: entry.forEach.as ?? 'item' } : undefined,
+    forEach: forEach
+      ? { field: fieldPathAt(forEach.field, `${where}.forEach.field`), as: forEach.as ?? 'item' }
+      : undefined,
   };
+}
+
+/**
+ * What an entry renders once each: the items of its forEach list (none when the field is missing
+ * or not a list), or a single pass without an item.
+ */
+export function expansionItems(entry: Expansion, cr: unknown): readonly unknown[] {
+  if (!entry.forEach) return [undefined];
+  const list = readPath(cr, entry.forEach.field);
+  return Array.isArray(list) ? list : [];
 }
 
 function kindOf(key: ChildKindKey, entry: Entry, where: string): ChildKind {
@@ -197,11 +225,12 @@ export function compileBox(boxName: string, box: Box): CompiledBox {
       const presence = ['exists', 'notExists'];
       return {
         where,
-        field: rule.field,
+        field: rule.field === undefined ? undefined : fieldPathAt(rule.field, `${where}.field`),
         requiresPresence: presence.includes(rule.operator ?? '') || presence.some((op) => op in rule),
         condition: compileCondition(condition as Condition, where),
         message,
         action: action ?? 'deny',
+        admissionOnly: typeof rule.cel === 'string' && celReferences(rule.cel, 'request'),
       };
     }),
     mutation: (box.admission?.mutation?.rules ?? []).map((rule, i) => {
@@ -209,7 +238,7 @@ export function compileBox(boxName: string, box: Box): CompiledBox {
       const mode = rule.value !== undefined ? 'value' : 'default';
       return {
         where,
-        field: rule.field,
+        field: fieldPathAt(rule.field, `${where}.field`),
         gate: compileGate({ when: rule.when, or: rule.or }, where),
         gateSource: { when: rule.when, or: rule.or },
         mode,
@@ -220,12 +249,15 @@ export function compileBox(boxName: string, box: Box): CompiledBox {
       const where = `${base}.operatorBox.emit.status.fields[${i}]`;
       return {
         where,
-        path: field.path,
+        path: fieldPathAt(field.path, `${where}.path`),
         value: compileValue(field.value, `${where}.value`),
         gate: compileGate({ when: field.when, or: field.or }, where),
         gateSource: { when: field.when, or: field.or },
       };
     }),
+    conversion: (box.admission?.conversion?.paths ?? []).map((path, i) =>
+      compileConversionPath(path, `${base}.admission.conversion.paths[${i}]`),
+    ),
     deletionWork: groups.some((g) => g.targets.length > 0) || children.some((c) => c.explicitNamespace),
     conditionsEnabled: box.operatorBox?.emit?.status?.conditions ?? true,
     eventsEnabled: box.operatorBox?.emit?.events ?? true,

@@ -1,23 +1,27 @@
 // One operator box: an isolated controller for one CRD, with its own reflector (watch cache),
 // rate-limited work queue and worker pool. The root controller starts it, swaps its
 // configuration in place (the cache stays warm: no relist) and stops it.
-import { randomUUID } from 'node:crypto';
 import type { Box } from '../../api-types/box.ts';
 import type { ApiClient } from '../kube/api-client.ts';
+import { startNamespacedReflectors } from '../kube/namespaced-reflectors.ts';
 import { type KubeObject, objectKey, type ResourceRef, splitKey } from '../kube/object.ts';
-import type { UnfinishedWork, WorkqueueMetrics } from '../kube/queue-metrics.ts';
+import type { UnfinishedWork } from '../kube/queue-metrics.ts';
 import {
   exponentialFailureRateLimiter,
   maxOf,
   type RateLimiter,
   tokenBucketRateLimiter,
 } from '../kube/rate-limiter.ts';
-import { createRateLimitingQueue } from '../kube/rate-limiting-queue.ts';
-import { type Reflector, startReflector } from '../kube/reflector.ts';
+import type { Reflector } from '../kube/reflector.ts';
 import { errorField, type Logger } from '../observe/log.ts';
+import { FINALIZER } from '../reconcile/ownership.ts';
 import { parseDuration } from './duration.ts';
 import { createHealth, type HealthSnapshot } from './health.ts';
 import type { Reconciler } from './reconciler.ts';
+import { releaseFinalizers } from './release-finalizers.ts';
+import { type BoxMetrics, startWorkLoop } from './work-loop.ts';
+
+export type { BoxMetrics } from './work-loop.ts';
 
 /** Everything a box runs from. A new config with the same `resource` is swapped in place. */
 export interface BoxConfig {
@@ -44,13 +48,6 @@ export interface BoxStatusSnapshot {
   readonly swaps: number;
 }
 
-/** Optional per-box hooks for the metrics layer; every member may be absent. */
-export interface BoxMetrics {
-  readonly queue?: WorkqueueMetrics;
-  reconciled?(result: 'success' | 'error' | 'requeue_after', seconds: number): void;
-  setActiveWorkers?(n: number): void;
-}
-
 /** What a reconciler may ask of the box that runs it. */
 export interface BoxHandle {
   /** Enqueues the custom resource with this UID (a child of it changed). */
@@ -75,18 +72,36 @@ export interface OperatorBox {
   readonly resource: ResourceRef;
   readonly reflector: Reflector;
   config(): BoxConfig;
+  /** The custom resources this box reconciles: its cache, within its namespace scope. */
+  managedObjects(): KubeObject[];
   /** Replaces the configuration and reconciler without touching the watch; re-enqueues every object. */
   swap(config: BoxConfig): void;
   status(): BoxStatusSnapshot;
   /** In-flight work, for the workqueue_unfinished_work_seconds and longest-running gauges. */
   unfinishedWork(): UnfinishedWork;
   /** Stops taking work, lets in-flight reconciles finish (up to `graceMs`), ends the watch. */
-  stop(graceMs?: number): Promise<void>;
+  stop(options?: BoxStopOptions): Promise<void>;
 }
 
-const DEFAULTS = { workers: 1, failureThreshold: 5, maxRetries: 15 };
+export interface BoxStopOptions {
+  /** How long in-flight reconciles may go on before their signal aborts; default 8 s. */
+  readonly graceMs?: number;
+  /**
+   * The box stops for good: take Orkestra's finalizers (its own, the Katalog's and the box's
+   * declared ones) off its custom resources, so they can be deleted without it.
+   */
+  readonly releaseFinalizers?: boolean;
+}
 
-function rateLimiterFor(box: Box): RateLimiter {
+const DEFAULTS = { workers: 1, failureThreshold: 5 };
+
+/** Every finalizer Orkestra puts on the custom resources of a box. */
+export function boxFinalizers(config: BoxConfig): string[] {
+  return [FINALIZER, ...config.katalogFinalizers, ...(config.box.operatorBox?.runtime?.finalizers ?? [])];
+}
+
+/** The retry pacing a box declares, with client-go's defaults (5ms..1000s per item, 10 qps burst 100 overall). */
+export function rateLimiterFor(box: Box): RateLimiter {
   const q = box.operatorBox?.reconcile?.queue;
   return maxOf(
     exponentialFailureRateLimiter({
@@ -125,6 +140,11 @@ function namespaceFilter(box: Box): (namespace: string | undefined) => boolean {
   return () => true;
 }
 
+/** The namespaces a box lists and watches in; undefined for all of them. */
+export function watchedNamespaces(config: BoxConfig): readonly string[] | undefined {
+  return config.resource.namespaced ? config.box.operatorBox?.runtime?.allowedNamespaces : undefined;
+}
+
 const UID_INDEX = 'uid';
 
 export function startOperatorBox(initial: BoxConfig, deps: OperatorBoxDeps): OperatorBox {
@@ -136,43 +156,56 @@ export function startOperatorBox(initial: BoxConfig, deps: OperatorBoxDeps): Ope
   };
   let reconciler = deps.reconcilerFor(config, handle);
   let inNamespace = namespaceFilter(config.box);
-  let limiter = rateLimiterFor(config.box);
   const health = createHealth(config.box.operatorBox?.reconcile?.queue?.failureThreshold ?? DEFAULTS.failureThreshold);
   const logger = deps.logger.child({
     controller: config.id,
     crd: `${config.resource.plural}.${config.resource.group}`,
   });
-  // The limiter can change on swap; the queue keeps calling through this indirection.
-  const queue = createRateLimitingQueue({
-    rateLimiter: {
-      when: (item) => limiter.when(item),
-      forget: (item) => limiter.forget(item),
-      numRequeues: (item) => limiter.numRequeues(item),
-    },
-    metrics: deps.metrics?.queue,
-  });
-  const stopper = new AbortController();
   let stopping = false;
-  let reconciles = 0;
   let swaps = 0;
   let lastPhase: RunningPhase = 'Pending';
 
-  const enqueue = (obj: KubeObject) => {
-    if (inNamespace(obj.metadata.namespace)) queue.add(objectKey(obj));
-  };
-  const reflector = startReflector({
-    client: deps.client,
-    resource: config.resource,
+  const work = startWorkLoop({
+    workers: config.box.operatorBox?.reconcile?.workers ?? DEFAULTS.workers,
+    rateLimiter: rateLimiterFor(config.box),
+    health,
     logger,
-    indexers: { [UID_INDEX]: (o) => (o.metadata.uid ? [o.metadata.uid] : []) },
-    handler: {
-      onAdd: enqueue,
-      onUpdate: (oldObj, newObj) => {
-        if (meaningfulChange(oldObj, newObj)) enqueue(newObj);
-      },
-      onDelete: enqueue,
+    metrics: deps.metrics,
+    process: (key, item) => {
+      const { namespace, name } = splitKey(key);
+      return reconciler({
+        request: { key, namespace, name },
+        object: reflector.cache.get(key),
+        cache: reflector.cache,
+        resource: config.resource,
+        reconcileID: item.reconcileID,
+        logger: item.logger,
+        signal: item.signal,
+      });
     },
+    afterItem: () => notifyIfChanged(),
   });
+
+  const enqueue = (obj: KubeObject) => {
+    if (inNamespace(obj.metadata.namespace)) work.add(objectKey(obj));
+  };
+  // With allowedNamespaces the box lists and watches only those namespaces, never cluster-wide.
+  const reflector = startNamespacedReflectors(
+    {
+      client: deps.client,
+      resource: config.resource,
+      logger,
+      indexers: { [UID_INDEX]: (o) => (o.metadata.uid ? [o.metadata.uid] : []) },
+      handler: {
+        onAdd: enqueue,
+        onUpdate: (oldObj, newObj) => {
+          if (meaningfulChange(oldObj, newObj)) enqueue(newObj);
+        },
+        onDelete: enqueue,
+      },
+    },
+    watchedNamespaces(config),
+  );
 
   const phase = (): RunningPhase =>
     !reflector.hasSynced() ? 'Pending' : health.snapshot().degraded ? 'Degraded' : 'Running';
@@ -185,83 +218,7 @@ export function startOperatorBox(initial: BoxConfig, deps: OperatorBoxDeps): Ope
     }
   };
   reflector.waitForSync().then(notifyIfChanged, () => {});
-
-  async function processItem(key: string) {
-    const started = performance.now();
-    const reconcileID = randomUUID();
-    const { namespace, name } = splitKey(key);
-    const log = logger.child({ namespace, name, reconcileID });
-    reconciles++;
-    try {
-      // Promise.resolve().then contains a reconciler that throws synchronously, too.
-      const result = await Promise.resolve().then(() =>
-        reconciler({
-          request: { key, namespace, name },
-          object: reflector.cache.get(key),
-          cache: reflector.cache,
-          resource: config.resource,
-          reconcileID,
-          logger: log,
-          signal: stopper.signal,
-        }),
-      );
-      queue.forget(key);
-      health.success();
-      const seconds = (performance.now() - started) / 1000;
-      log.debug('reconciled', { durationMs: Math.round(seconds * 1000) });
-      if (result?.requeueAfterMs !== undefined) {
-        queue.addAfter(key, result.requeueAfterMs);
-        deps.metrics?.reconciled?.('requeue_after', seconds);
-      } else {
-        deps.metrics?.reconciled?.('success', seconds);
-      }
-    } catch (err) {
-      const message = errorField(err);
-      health.failure(message);
-      deps.metrics?.reconciled?.('error', (performance.now() - started) / 1000);
-      const maxRetries = config.box.operatorBox?.reconcile?.queue?.maxRetries ?? DEFAULTS.maxRetries;
-      const retries = queue.numRequeues(key);
-      if (maxRetries === 0 || retries < maxRetries) {
-        log.error('reconcile failed', { err: message, retries, durationMs: Math.round(performance.now() - started) });
-        queue.addRateLimited(key);
-      } else {
-        // Bounded retries: wait for the next change or resync rather than spin forever.
-        log.error('reconcile failed, giving up until the next change', { err: message, retries });
-        queue.forget(key);
-      }
-    }
-    notifyIfChanged();
-  }
-
-  // Worker pool: `target` can change on swap; surplus workers exit after their current item.
-  let target = config.box.operatorBox?.reconcile?.workers ?? DEFAULTS.workers;
-  const workers = new Set<Promise<void>>();
-  let active = 0;
-  function spawnWorkers() {
-    while (active < target && !stopping) {
-      active++;
-      deps.metrics?.setActiveWorkers?.(active);
-      const w: Promise<void> = (async () => {
-        try {
-          for (;;) {
-            if (active > target) return;
-            const key = await queue.get();
-            if (key === undefined) return;
-            try {
-              if (!stopping) await processItem(key);
-            } finally {
-              queue.done(key);
-            }
-          }
-        } finally {
-          active--;
-          deps.metrics?.setActiveWorkers?.(active);
-        }
-      })().finally(() => workers.delete(w));
-      workers.add(w);
-    }
-  }
-  spawnWorkers();
+  const managedObjects = () => reflector.cache.list().filter((o) => inNamespace(o.metadata.namespace));
 
   // Resync: a periodic re-enqueue of every cached object, so drift nobody told us about is caught.
   let resyncTimer: ReturnType<typeof setInterval> | undefined;
@@ -284,6 +241,7 @@ export function startOperatorBox(initial: BoxConfig, deps: OperatorBoxDeps): Ope
     resource: config.resource,
     reflector,
     config: () => config,
+    managedObjects,
     swap(next) {
       if (JSON.stringify(next.resource) !== JSON.stringify(config.resource)) {
         throw new Error(`box ${config.id}: cannot swap ${config.resource.kind} for ${next.resource.kind} in place`);
@@ -298,41 +256,47 @@ export function startOperatorBox(initial: BoxConfig, deps: OperatorBoxDeps): Ope
         .close?.()
         .catch((err: unknown) => logger.error('releasing the previous reconciler failed', { err: errorField(err) }));
       inNamespace = namespaceFilter(next.box);
-      if (queueChanged) limiter = rateLimiterFor(next.box);
+      if (queueChanged) work.setRateLimiter(rateLimiterFor(next.box));
       health.setThreshold(next.box.operatorBox?.reconcile?.queue?.failureThreshold ?? DEFAULTS.failureThreshold);
-      target = next.box.operatorBox?.reconcile?.workers ?? DEFAULTS.workers;
-      spawnWorkers();
+      work.setWorkers(next.box.operatorBox?.reconcile?.workers ?? DEFAULTS.workers);
       armResync();
       swaps++;
-      logger.info('box configuration swapped in place', { generation: next.generation, workers: target });
+      logger.info('box configuration swapped in place', { generation: next.generation, workers: work.workers() });
       // New templates apply to every object now, not at the next resync.
       for (const obj of reflector.cache.list()) enqueue(obj);
       notifyIfChanged();
     },
-    unfinishedWork: () => queue.unfinishedWork(),
+    unfinishedWork: () => work.unfinishedWork(),
     status: () => ({
       phase: phase(),
-      workers: target,
+      workers: work.workers(),
       managed: reflector.cache.size(),
-      queueDepth: queue.len(),
+      queueDepth: work.depth(),
       health: health.snapshot(),
-      reconciles,
+      reconciles: work.processed(),
       swaps,
     }),
-    async stop(graceMs = 8_000) {
+    async stop(options = {}) {
       if (stopping) return;
       stopping = true;
       if (resyncTimer) clearInterval(resyncTimer);
+      await work.stop(options.graceMs ?? 8_000);
+      // After the workers, so no reconcile puts a finalizer back; before the watch, whose cache
+      // names the objects.
+      if (options.releaseFinalizers) {
+        try {
+          const released = await releaseFinalizers(
+            deps.client,
+            config.resource,
+            managedObjects(),
+            boxFinalizers(config),
+          );
+          logger.info('finalizers released', { objects: released });
+        } catch (err) {
+          logger.error('releasing finalizers failed', { err: errorField(err) });
+        }
+      }
       await reflector.stop();
-      queue.shutDown();
-      // In-flight reconciles get `graceMs` to finish; then their signal aborts and we stop waiting.
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const grace = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, graceMs);
-      });
-      await Promise.race([Promise.allSettled([...workers]), grace]);
-      clearTimeout(timer);
-      stopper.abort();
       await reconciler
         .close?.()
         .catch((err: unknown) => logger.error('releasing the reconciler failed', { err: errorField(err) }));

@@ -48,5 +48,11 @@ export async function devCommand(options: DevOptions): Promise<void> {
     shutdownGrace: '10s',
     listen: options.listen,
     logLevel: 'info',
+    // As `make run`: webhooks served on a free local port, called by the API server on loopback.
+    webhooks: true,
+    webhookListen: '127.0.0.1:0',
+    webhookNamespace: 'default',
+    webhookService: 'orkestra-webhook',
+    webhookSecret: 'orkestra-webhook-certs',
   });
 }

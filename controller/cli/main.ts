@@ -24,11 +24,40 @@ export function buildProgram(name = 'orkestra'): Command {
     .option('--lease-duration <d>', 'leader Lease duration', '15s')
     .option('--renew-deadline <d>', 'how long the leader retries renewing before stepping down', '10s')
     .option('--retry-period <d>', 'time between leader election tries', '2s')
-    .option('--shutdown-grace <d>', 'longest clean shutdown before exiting anyway', '10s')
+    .option(
+      '--shutdown-grace <d>',
+      'longest clean shutdown before exiting anyway; its last 2 s (a quarter if shorter) release the Lease and flush Events',
+      '10s',
+    )
     .option(
       '--listen <host:port>',
       'address of /metrics, /healthz, /readyz and /api (port 0: any free port)',
       '0.0.0.0:8080',
+    )
+    .option('--no-webhooks', 'serve and register no admission or conversion webhooks')
+    .option(
+      '--webhook-listen <host:port>',
+      'address of the HTTPS webhook server (port 0: any free port)',
+      '0.0.0.0:9443',
+    )
+    .option(
+      '--webhook-url-base <url>',
+      'https://host[:port] the API server calls the webhooks at (default: the orkestra-webhook Service in cluster, https://127.0.0.1:PORT outside)',
+    )
+    .option(
+      '--webhook-cert-dir <dir>',
+      'serve tls.crt/tls.key (and inject ca.crt) from this directory, e.g. a cert-manager Secret volume',
+    )
+    .option(
+      '--webhook-namespace <ns>',
+      'namespace of the webhook certificate Secret and Service',
+      process.env.POD_NAMESPACE ?? 'default',
+    )
+    .option('--webhook-service <name>', 'Service the API server calls in cluster (port 443)', 'orkestra-webhook')
+    .option(
+      '--webhook-secret <name>',
+      'Secret holding the self-managed webhook CA and certificate',
+      'orkestra-webhook-certs',
     )
     .addOption(
       new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error']).default('info'),

@@ -259,7 +259,7 @@ function celIssues(schema: unknown, value: unknown, path: PathSegment[], issues:
       if (/\boldSelf\b/.test(rule.rule)) continue;
       const p = program(rule.rule);
       if (typeof p !== 'function') continue;
-      const outcome = p({ self, oldSelf: null, children: new Map() });
+      const outcome = p({ self, oldSelf: null, children: new Map(), request: null });
       // A rule that cannot evaluate (the value has the wrong type) is the schema check's to report.
       if (outcome.result || outcome.error !== undefined) continue;
       issues.push({

@@ -2,11 +2,14 @@
 // at once; with it, only while it holds the Lease. The health/metrics server runs on every
 // replica. SIGTERM/SIGINT drain the boxes, release the lease and exit within the grace period.
 import { readFileSync } from 'node:fs';
+import { type Admission, startAdmission } from '../admission/admission.ts';
+import type { Registrar } from '../admission/registrar.ts';
 import { parseDuration } from '../box/duration.ts';
+import type { BoxConfig } from '../box/operator-box.ts';
 import { createApiClient } from '../kube/api-client.ts';
 import { createChildWatches } from '../kube/child-watches.ts';
 import { createDiscovery } from '../kube/discovery.ts';
-import { createEventRecorder } from '../kube/events.ts';
+import { createEventRecorder } from '../kube/events/recorder.ts';
 import { startLeaderElection } from '../kube/leader-election.ts';
 import { createLogger, errorField, type LogLevel } from '../observe/log.ts';
 import { createMetrics } from '../observe/metrics.ts';
@@ -31,6 +34,18 @@ export interface RunOptions {
   readonly shutdownGrace: string;
   /** host:port of the health, metrics and API server; port 0 picks a free one. */
   readonly listen: string;
+  /** false: no webhook server and no registration. */
+  readonly webhooks: boolean;
+  /** host:port of the HTTPS webhook server; port 0 picks a free one. */
+  readonly webhookListen: string;
+  readonly webhookUrlBase?: string;
+  readonly webhookCertDir?: string;
+  /** Namespace of the webhook certificate Secret and Service. */
+  readonly webhookNamespace: string;
+  /** Name of the Service the API server calls in cluster. */
+  readonly webhookService: string;
+  /** Name of the Secret holding the self-managed certificates. */
+  readonly webhookSecret: string;
 }
 
 const VERSION = (
@@ -53,6 +68,39 @@ export async function run(options: RunOptions): Promise<void> {
   });
   let root: RootController | undefined;
   let rootSynced = false;
+  // Every replica serves webhooks (a standby too); only the leader registers them. Started beside
+  // leader election and the health server, not before them: the certificate Secret may wait for
+  // an API server that is not up yet.
+  let admission: Admission | undefined;
+  const admissionStarted: Promise<Admission | undefined> = options.webhooks
+    ? startAdmission({
+        client,
+        logger,
+        listen: options.webhookListen,
+        urlBase: options.webhookUrlBase,
+        certDir: options.webhookCertDir,
+        namespace: options.webhookNamespace,
+        serviceName: options.webhookService,
+        secretName: options.webhookSecret,
+        inCluster: process.env.KUBERNETES_SERVICE_HOST !== undefined && options.kubeconfig === undefined,
+        registry: metrics.registry,
+      }).then(
+        (a) => {
+          admission = a;
+          logger.info('serving webhooks', { address: options.webhookListen, port: a.port });
+          return a;
+        },
+        (err: unknown) => {
+          logger.error(
+            'cannot start the webhook server: check the certificate Secret (or --webhook-cert-dir) and --webhook-listen, or run with --no-webhooks',
+            { namespace: options.webhookNamespace, name: options.webhookSecret, err: errorField(err) },
+          );
+          process.exit(1);
+        },
+      )
+    : Promise.resolve(undefined);
+  let runningBoxes: readonly BoxConfig[] = [];
+  let registrar: Registrar | undefined;
 
   const startRoot = () => {
     const r = startRootController({
@@ -62,8 +110,17 @@ export async function run(options: RunOptions): Promise<void> {
       ...boxes,
       boxMetrics: (id) => metrics.boxMetrics(id, () => r.boxes().get(id)?.unfinishedWork()),
       onBoxStopped: (id) => metrics.removeBox(id),
+      onBoxesChanged: (running) => {
+        runningBoxes = running;
+        registrar?.setBoxes(running);
+      },
     });
     root = r;
+    void admissionStarted.then((a) => {
+      if (root !== r || !a) return;
+      registrar = a.startRegistrar();
+      registrar.setBoxes(runningBoxes);
+    });
     r.waitForSync().then(
       () => {
         rootSynced = true;
@@ -72,10 +129,13 @@ export async function run(options: RunOptions): Promise<void> {
     );
     logger.info('root controller started', { server: client.server, version: VERSION });
   };
-  const stopRoot = async () => {
+  const stopRoot = async (graceMs?: number) => {
     const r = root;
     root = undefined;
-    await r?.stop();
+    await r?.stop({ graceMs });
+    const reg = registrar;
+    registrar = undefined;
+    await reg?.stop();
     await childWatches.stopAll();
   };
   metrics.setSnapshotSource(() => boxSnapshots(root?.observed() ?? []));
@@ -124,26 +184,44 @@ export async function run(options: RunOptions): Promise<void> {
   });
   logger.info('serving health, metrics and API', { address: `${host || '0.0.0.0'}:${server.port}` });
 
+  // One grace period covers the whole shutdown. Its last part is kept for releasing the Lease
+  // (so a standby takes over at once instead of after the lease expires) and flushing Events;
+  // the boxes get the rest, and whatever they have not finished by then is abandoned.
   const graceMs = parseDuration(options.shutdownGrace);
+  const releaseReserveMs = Math.min(2_000, graceMs / 4);
   const shutdown = async (signal: string) => {
     if (shuttingDown) return;
     shuttingDown = true;
-    logger.info('shutting down', { signal });
+    const started = performance.now();
+    logger.info('shutting down', { signal, graceMs });
     const deadline = setTimeout(() => {
       logger.error('shutdown grace period exceeded, exiting');
       process.exit(1);
     }, graceMs);
-    try {
-      await stopRoot();
-      await elector?.stop();
-      await events.stop();
-      await server.close();
-    } catch (err) {
-      logger.error('error during shutdown', { err: errorField(err) });
-    }
+    const step = async (what: string, work: Promise<unknown>, budgetMs: number) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), Math.max(0, budgetMs));
+      });
+      try {
+        if ((await Promise.race([work, late])) === 'late')
+          logger.error('shutdown step ran out of time', { step: what });
+      } catch (err) {
+        logger.error('error during shutdown', { step: what, err: errorField(err) });
+      } finally {
+        clearTimeout(timer);
+      }
+    };
+    const boxesMs = graceMs - releaseReserveMs;
+    await step('stop boxes', stopRoot(boxesMs * 0.9), boxesMs);
+    const left = () => graceMs - (performance.now() - started) - 100;
+    await step('release the lease', elector?.stop() ?? Promise.resolve(), left());
+    await step('flush events', events.stop(), left());
+    await step('stop the webhook server', admission?.stop() ?? Promise.resolve(), left());
+    await step('close the server', server.close(), left());
     clearTimeout(deadline);
     client.close();
-    logger.info('stopped');
+    logger.info('stopped', { durationMs: Math.round(performance.now() - started) });
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

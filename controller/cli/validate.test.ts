@@ -79,9 +79,9 @@ const cliCases: Case[] = [
   },
   {
     name: 'CEL referring to an unknown variable',
-    docs: [katalog('c3', serviceWhen({ cel: 'request.spec.x == 1' }))],
+    docs: [katalog('c3', serviceWhen({ cel: 'req.spec.x == 1' }))],
     field: WHEN0,
-    reason: /undeclared reference to 'request'/,
+    reason: /undeclared reference to 'req'/,
   },
   {
     name: 'CEL that is not a boolean',

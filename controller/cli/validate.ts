@@ -9,7 +9,7 @@ import type { KubeObject } from '../kube/object.ts';
 import { applyMutations, validate } from '../reconcile/admission-rules.ts';
 import { type PathSegment, readDocuments, type SourceDocument } from './documents.ts';
 import { type Finding, formatFindings, formatPath, type Issue, type OutputFormat } from './findings.ts';
-import { checkKatalogs, compileCheck, parseFieldPath } from './katalog-check.ts';
+import { checkKatalogs, compileCheck } from './katalog-check.ts';
 import { splitApiVersion } from './kinds.ts';
 import { checkAgainstSchema } from './openapi-check.ts';
 import { colourEnabled, EXIT_FINDINGS, palette } from './terminal.ts';
@@ -72,7 +72,7 @@ function admissionIssues(box: { name: string; box: Box }, cr: KubeObject): Issue
   const issues: Issue[] = [];
   for (const rule of compiled.validation) {
     const verdict = validate({ ...compiled, validation: [rule] }, mutated);
-    const path = rule.field === undefined ? [] : parseFieldPath(rule.field);
+    const path = (rule.field ?? []).map((s) => ('key' in s ? s.key : s.index));
     for (const m of verdict.denied) issues.push({ path, message: `denied by box ${box.name}: ${m}` });
     for (const m of verdict.warnings)
       issues.push({ path, message: `box ${box.name} warns: ${m}`, severity: 'warning' });

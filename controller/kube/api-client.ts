@@ -2,12 +2,16 @@
 // (kubeconfig, in-cluster token, exec plugins); requests go through our own keep-alive agent,
 // because client-node 1.4 builds a fresh agent per call (no connection reuse), runs built-in
 // kinds through generated models that drop unknown fields, and lower-cases object names in
-// its dynamic client. Bodies here are plain JSON, passed through untouched.
+// its dynamic client. Bodies here are plain JSON, passed through untouched. Credentials come
+// from a credential source that re-reads them as they rotate (see credentials.ts).
 
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
-import { Agent, type AgentOptions, type RequestOptions, request } from 'node:https';
-import { KubeConfig } from '@kubernetes/client-node';
+import { Agent, request } from 'node:https';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { type CredentialSource, type Credentials, createCredentialSource, sameTls } from './credentials.ts';
 import type { KubeObject, KubeStatus } from './object.ts';
+
+export { loadKubeConfig } from './kubeconfig.ts';
 
 export type Query = Readonly<Record<string, string | number | boolean | undefined>>;
 
@@ -80,13 +84,6 @@ export interface ApiClient {
   close(): void;
 }
 
-export function loadKubeConfig(kubeconfigPath?: string): KubeConfig {
-  const kc = new KubeConfig();
-  if (kubeconfigPath) kc.loadFromFile(kubeconfigPath);
-  else kc.loadFromDefault();
-  return kc;
-}
-
 function encodeQuery(query: Query | undefined): string {
   if (!query) return '';
   const params = new URLSearchParams();
@@ -95,45 +92,52 @@ function encodeQuery(query: Query | undefined): string {
   return s ? `?${s}` : '';
 }
 
-/** Headers (credentials) are re-read from client-node at most this often, so rotating tokens work. */
-const AUTH_REFRESH_MS = 30_000;
+export interface ApiClientOptions {
+  maxSockets?: number;
+  /** Where credentials come from; by default re-read from `kc` every minute and after a 401. */
+  credentials?: CredentialSource;
+}
 
-export function createApiClient(kc: KubeConfig, options: { maxSockets?: number } = {}): ApiClient {
+export function createApiClient(kc: KubeConfig, options: ApiClientOptions = {}): ApiClient {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error('kubeconfig has no current cluster');
   const server = cluster.server.replace(/\/$/, '');
   const secure = server.startsWith('https:');
+  const source = options.credentials ?? createCredentialSource(kc);
   const observers: RequestObserver[] = [];
   const streams = new Map<number, string>();
   let streamSeq = 0;
-  let headers: Record<string, string> = {};
-  let headersAt = 0;
   const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 64, scheduling: 'lifo' as const };
+  let creds: Credentials | undefined;
   let agent: Agent | HttpAgent | undefined;
 
-  async function prepare(): Promise<void> {
-    if (agent && Date.now() - headersAt < AUTH_REFRESH_MS) return;
-    const opts: RequestOptions = { headers: {} };
-    await kc.applyToHTTPSOptions(opts);
-    headers = {};
-    for (const [k, v] of Object.entries(opts.headers ?? {})) if (typeof v === 'string') headers[k] = v;
-    if (opts.auth) headers.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
-    headersAt = Date.now();
-    if (!agent) {
-      const tls: AgentOptions = {
-        ca: opts.ca,
-        cert: opts.cert,
-        key: opts.key,
-        pfx: opts.pfx,
-        passphrase: opts.passphrase,
-        rejectUnauthorized: cluster?.skipTLSVerify ? false : opts.rejectUnauthorized,
-        servername: opts.servername,
-      };
-      agent = secure ? new Agent({ ...agentOptions, ...tls }) : new HttpAgent(agentOptions);
-    }
+  /** The credentials for the next request, with a connection pool that carries their TLS material. */
+  async function prepare(): Promise<Credentials> {
+    use(await source.current());
+    return creds as Credentials;
+  }
+
+  function use(next: Credentials) {
+    if (next === creds) return;
+    const previous = creds;
+    creds = next;
+    if (agent && previous && sameTls(previous.tls, next.tls)) return;
+    // Connections authenticated with a rotated client certificate must not outlive it: like
+    // client-go, close them all (open watches end and their reflectors reconnect).
+    agent?.destroy();
+    agent = secure ? new Agent({ ...agentOptions, ...next.tls }) : new HttpAgent(agentOptions);
+  }
+
+  /** After a 401: the rotated credentials to retry with, or undefined when nothing rotated. */
+  async function rotated(used: Credentials): Promise<Credentials | undefined> {
+    // Unreadable credentials leave the 401 as the answer; the next request reports the read error.
+    const fresh = await source.rejected(used).catch(() => undefined);
+    if (fresh) use(fresh);
+    return fresh;
   }
 
   function send(
+    used: Credentials,
     method: string,
     path: string,
     query: Query | undefined,
@@ -145,7 +149,7 @@ export function createApiClient(kc: KubeConfig, options: { maxSockets?: number }
     onError: (err: Error) => void,
   ) {
     const url = `${server}${path}${encodeQuery(query)}`;
-    const reqHeaders: Record<string, string | number> = { ...headers, Accept: 'application/json, */*' };
+    const reqHeaders: Record<string, string | number> = { ...used.headers, Accept: 'application/json, */*' };
     if (body !== undefined) {
       reqHeaders['Content-Type'] = contentType;
       reqHeaders['Content-Length'] = Buffer.byteLength(body);
@@ -165,28 +169,14 @@ export function createApiClient(kc: KubeConfig, options: { maxSockets?: number }
       observers.push(observer);
     },
     async request<T>(r: ApiRequest): Promise<T> {
-      await prepare();
-      const started = performance.now();
       const body = r.body === undefined ? undefined : typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
-      const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-        send(
-          r.method,
-          r.path,
-          r.query,
-          body,
-          r.contentType ?? 'application/json',
-          r.signal,
-          r.timeoutMs ?? 30_000,
-          (code, res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () => resolve({ status: code, text: Buffer.concat(chunks).toString('utf8') }));
-            res.on('error', reject);
-          },
-          reject,
-        );
-      });
-      for (const o of observers) o(r.method, r.path, status, performance.now() - started);
+      const used = await prepare();
+      let { status, text } = await roundTrip(used, r, body);
+      if (status === 401) {
+        // Rejected credentials are re-read at once; a rotated token or certificate gets one retry.
+        const fresh = await rotated(used);
+        if (fresh) ({ status, text } = await roundTrip(fresh, r, body));
+      }
       if (status >= 200 && status < 300) return (r.raw ? text : text ? JSON.parse(text) : undefined) as T;
       let details: KubeStatus | undefined;
       try {
@@ -198,12 +188,12 @@ export function createApiClient(kc: KubeConfig, options: { maxSockets?: number }
     },
     openStreams: () => [...streams.values()],
     async stream(path, query, onLine, signal, onActivity) {
-      await prepare();
+      const used = await prepare();
       const started = performance.now();
       const id = ++streamSeq;
       streams.set(id, path);
       try {
-        await openStream(path, query, onLine, signal, onActivity, started);
+        await openStream(used, path, query, onLine, signal, onActivity, started);
       } finally {
         streams.delete(id);
       }
@@ -213,7 +203,38 @@ export function createApiClient(kc: KubeConfig, options: { maxSockets?: number }
     },
   };
 
+  /** One request and its whole answer; observers see every attempt. */
+  async function roundTrip(
+    used: Credentials,
+    r: ApiRequest,
+    body: string | undefined,
+  ): Promise<{ status: number; text: string }> {
+    const started = performance.now();
+    const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      send(
+        used,
+        r.method,
+        r.path,
+        r.query,
+        body,
+        r.contentType ?? 'application/json',
+        r.signal,
+        r.timeoutMs ?? 30_000,
+        (code, res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: code, text: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', reject);
+        },
+        reject,
+      );
+    });
+    for (const o of observers) o(r.method, r.path, answer.status, performance.now() - started);
+    return answer;
+  }
+
   function openStream(
+    used: Credentials,
     path: string,
     query: Query,
     onLine: (line: string) => void,
@@ -223,6 +244,7 @@ export function createApiClient(kc: KubeConfig, options: { maxSockets?: number }
   ): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       send(
+        used,
         'GET',
         path,
         query,
@@ -243,7 +265,10 @@ export function createApiClient(kc: KubeConfig, options: { maxSockets?: number }
               } catch {
                 details = undefined;
               }
-              reject(new ApiError('WATCH', path, status, details, text));
+              const err = new ApiError('WATCH', path, status, details, text);
+              // The caller reopens the watch; by then a rotated token or certificate is in use.
+              if (status === 401) void rotated(used).then(() => reject(err));
+              else reject(err);
             });
             return;
           }

@@ -202,3 +202,38 @@ test('waitForSync rejects when stopped before the first list succeeds', async ()
   await assert.rejects(sync, /stopped before syncing/);
   assert.equal(r.hasSynced(), false);
 });
+
+test('cached objects lose managedFields and last-applied by default, from lists and watches alike', async () => {
+  const withBookkeeping = (o: KubeObject): KubeObject => ({
+    ...o,
+    metadata: {
+      ...o.metadata,
+      managedFields: [{ manager: 'kubectl', operation: 'Apply' }],
+      annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{}', keep: 'me' },
+    },
+  });
+  const { client } = scriptedClient(
+    [[withBookkeeping(cm('listed', '1'))]],
+    [async (_q, emit) => emit(line('ADDED', withBookkeeping(cm('watched', '2'))))],
+  );
+  const handed: KubeObject[] = [];
+  const r = startReflector({ client, resource, backoffInitialMs: 1, handler: { onAdd: (o) => handed.push(o) } });
+  await until(() => r.cache.size() === 2, 'both objects cached');
+  await r.stop();
+  for (const obj of [...r.cache.list(), ...handed]) {
+    assert.equal(obj.metadata.managedFields, undefined, `${obj.metadata.name} has no managedFields`);
+    assert.deepEqual(obj.metadata.annotations, { keep: 'me' });
+  }
+});
+
+test('a transform replaces the default and decides what is cached', async () => {
+  const { client } = scriptedClient([[cm('a', '1')]], []);
+  const r = startReflector({
+    client,
+    resource,
+    transform: (o) => ({ ...o, metadata: { ...o.metadata, labels: { slim: 'true' } } }),
+  });
+  await r.waitForSync();
+  await r.stop();
+  assert.deepEqual(r.cache.get('ns/a')?.metadata.labels, { slim: 'true' });
+});

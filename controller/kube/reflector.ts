@@ -9,6 +9,7 @@
 // longer than the bookmark period allows, and isolates handler exceptions.
 import { type ApiClient, ApiError, isGone, type Query, resourcePath } from './api-client.ts';
 import { type Cache, createCache, type IndexFunc } from './cache.ts';
+import { type CacheTransform, dropBookkeeping } from './cache-transform.ts';
 import type { KubeLogger } from './logger.ts';
 import { type KubeList, type KubeObject, type KubeStatus, objectKey, type ResourceRef } from './object.ts';
 
@@ -27,6 +28,8 @@ export interface ReflectorOptions {
   readonly labelSelector?: string;
   readonly handler?: EventHandler;
   readonly indexers?: Readonly<Record<string, IndexFunc>>;
+  /** What is kept of each object before it is cached and handed to the handler; default drops managedFields and last-applied. */
+  readonly transform?: CacheTransform;
   readonly logger?: KubeLogger;
   readonly pageSize?: number;
   /** A watch with no bytes for this long is presumed dead and reopened. Default 90 s (bookmarks come about every 60 s). */
@@ -74,6 +77,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 
 export function startReflector(options: ReflectorOptions): Reflector {
   const { client, resource, handler, logger } = options;
+  const transform = options.transform ?? dropBookkeeping;
   const cache = createCache(options.indexers);
   const path = resourcePath(resource, options.namespace);
   const pageSize = options.pageSize ?? 500;
@@ -141,7 +145,7 @@ export function startReflector(options: ReflectorOptions): Reflector {
         // List items carry no apiVersion/kind; watch events do. Keep them uniform.
         item.apiVersion = page.apiVersion;
         item.kind = resource.kind;
-        items.push(item);
+        items.push(transform(item));
       }
       cont = page.metadata.continue || undefined;
       listRv = page.metadata.resourceVersion ?? listRv;
@@ -206,7 +210,7 @@ export function startReflector(options: ReflectorOptions): Reflector {
           const obj = event.object as KubeObject;
           if (obj.metadata?.resourceVersion) latest = obj.metadata.resourceVersion;
           if (event.type === 'BOOKMARK') return;
-          apply(event.type, obj);
+          apply(event.type, transform(obj));
         },
         local.signal,
         kick,

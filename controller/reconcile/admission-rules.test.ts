@@ -52,9 +52,21 @@ test('validation denies and warns by action, and skips rules about absent option
       ],
     },
   });
-  assert.deepEqual(validate(box, { spec: { replicas: 9, image: 'nginx' } }), {
-    denied: ['at most 5 replicas', 'name an owner'],
-    warnings: ['pin an image tag'],
+  const broken = validate(box, { spec: { replicas: 9, image: 'nginx' } });
+  assert.deepEqual(broken.denied, ['at most 5 replicas', 'name an owner']);
+  assert.deepEqual(broken.warnings, ['pin an image tag']);
+  assert.deepEqual(
+    broken.violations.map((v) => [v.field, v.action]),
+    [
+      ['spec.replicas', 'deny'],
+      [undefined, 'warn'],
+      ['spec.owner', 'deny'],
+    ],
+    'each violation names its field (CEL rules have none) and action',
+  );
+  assert.deepEqual(validate(box, { spec: { image: 'nginx:1', owner: 'a' } }), {
+    denied: [],
+    warnings: [],
+    violations: [],
   });
-  assert.deepEqual(validate(box, { spec: { image: 'nginx:1', owner: 'a' } }), { denied: [], warnings: [] });
 });

@@ -3,8 +3,7 @@
 // can serve the same rules.
 
 import type { CompiledBox } from '../box/compiled-box.ts';
-import { setPath } from '../box/json-path.ts';
-import { readPath } from '../render/condition/index.ts';
+import { formatFieldPath, readPath, setPath } from '../render/path/index.ts';
 import type { TemplateData } from '../render/template/index.ts';
 import { evaluationProblem } from './evaluation-error.ts';
 import { Halt } from './halt.ts';
@@ -12,6 +11,18 @@ import { Halt } from './halt.ts';
 export interface ValidationResult {
   readonly denied: readonly string[];
   readonly warnings: readonly string[];
+  /** Every rule that did not hold, in rule order, with why (an evaluation error) when known. */
+  readonly violations: readonly Violation[];
+}
+
+export interface Violation {
+  readonly where: string;
+  /** The custom resource field the rule checks; undefined for CEL rules. */
+  readonly field: string | undefined;
+  readonly message: string;
+  readonly action: 'deny' | 'warn';
+  /** Set when the rule could not be evaluated (e.g. a CEL runtime error). */
+  readonly error?: string;
 }
 
 /**
@@ -35,15 +46,29 @@ export function applyMutations<T extends Record<string, unknown>>(
   return copy;
 }
 
-export function validate(box: CompiledBox, object: unknown, oldObject?: unknown): ValidationResult {
+/**
+ * `request` is the admission request (operation, userInfo, …): the webhook passes it; reconcile
+ * has none and skips the rules that read it.
+ */
+export function validate(box: CompiledBox, object: unknown, oldObject?: unknown, request?: unknown): ValidationResult {
   const denied: string[] = [];
   const warnings: string[] = [];
+  const violations: Violation[] = [];
   for (const rule of box.validation) {
+    if (rule.admissionOnly && request === undefined) continue;
     // A rule about an optional field that is not set does not apply (as `!has(x) || ...` in CRD CEL);
     // `exists` rules are the way to require a field.
     if (rule.field !== undefined && !rule.requiresPresence && readPath(object, rule.field) === undefined) continue;
-    if (rule.condition({ self: object, oldSelf: oldObject })) continue;
+    const outcome = rule.condition.evaluateWithReason({ self: object, oldSelf: oldObject, request });
+    if (outcome.result) continue;
     (rule.action === 'warn' ? warnings : denied).push(rule.message);
+    const { where, message, action } = rule;
+    const field = rule.field === undefined ? undefined : formatFieldPath(rule.field);
+    violations.push(
+      outcome.error === undefined
+        ? { where, field, message, action }
+        : { where, field, message, action, error: outcome.error },
+    );
   }
-  return { denied, warnings };
+  return { denied, warnings, violations };
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { parseFieldPath } from '../render/path/index.ts';
 import { crStatus, type Outcome } from './cr-status.ts';
 
 const base: Outcome = { generation: 4, warnings: [], children: [], fields: [] };
@@ -59,8 +60,8 @@ test('recomputing keeps transition times; fields land at their paths; warnings g
     ...base,
     warnings: ['pin an image tag'],
     fields: [
-      { path: 'url', value: 'http://x' },
-      { path: 'a.b', value: 1 },
+      { path: parseFieldPath('url'), value: 'http://x' },
+      { path: parseFieldPath('a.b'), value: 1 },
     ],
   };
   const first = crStatus(o, undefined, t0, true);

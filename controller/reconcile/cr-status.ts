@@ -3,7 +3,7 @@
 // children, and the box's declarative fields. Pure and stable: transition times only move when a
 // condition's status changes, so recomputing at steady state yields the same object.
 import { type StatusCondition, withTransitionTimes } from '../../api-types/status-condition.ts';
-import { setPath } from '../box/json-path.ts';
+import { type FieldPath, setPath } from '../render/path/index.ts';
 
 export interface ChildSummary {
   readonly apiVersion: string;
@@ -27,7 +27,7 @@ export interface Outcome {
   readonly problem?: Problem;
   readonly warnings: readonly string[];
   readonly children: readonly ChildSummary[];
-  readonly fields: readonly { readonly path: string; readonly value: unknown }[];
+  readonly fields: readonly { readonly path: FieldPath; readonly value: unknown }[];
   /** While deleting: what the deletion waits for. */
   readonly deleting?: string;
 }

@@ -11,6 +11,7 @@ import type { ChildWatches } from '../kube/child-watches.ts';
 import type { Discovery } from '../kube/discovery.ts';
 import type { KubeObject } from '../kube/object.ts';
 import { errorField } from '../observe/log.ts';
+import type { FieldPath } from '../render/path/index.ts';
 import type { TemplateData } from '../render/template/index.ts';
 import { applyMutations, validate } from './admission-rules.ts';
 import { type ApplyCounter, applyAndPrune, type Emit } from './apply-and-prune.ts';
@@ -52,7 +53,7 @@ interface Converged {
   readonly problem?: Problem;
   readonly warnings: readonly string[];
   readonly summaries: readonly ChildSummary[];
-  readonly fields: readonly { path: string; value: unknown }[];
+  readonly fields: readonly { path: FieldPath; value: unknown }[];
 }
 
 export function declarativeReconciler(

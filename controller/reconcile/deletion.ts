@@ -4,13 +4,12 @@
 // scope) are deleted explicitly, and the finalizer is released last. Owner-referenced children
 // go with the custom resource through the garbage collector.
 
-import type { CompiledBox } from '../box/compiled-box.ts';
+import { type CompiledBox, expansionItems } from '../box/compiled-box.ts';
 import type { ReconcileResult } from '../box/reconciler.ts';
 import { type ApiClient, isNotFound, resourcePath } from '../kube/api-client.ts';
 import type { Discovery } from '../kube/discovery.ts';
 import type { KubeObject, ResourceRef } from '../kube/object.ts';
 import { errorField } from '../observe/log.ts';
-import { readPath } from '../render/condition/index.ts';
 import { crStatus } from './cr-status.ts';
 import { FINALIZER, hasOwnerReference, type Owner } from './ownership.ts';
 
@@ -72,7 +71,7 @@ async function groupTargets(args: DeletionArgs, group: number) {
   const out: { resource: ResourceRef; namespace: string | undefined; name: string; label: string }[] = [];
   for (const t of args.compiled.onDelete.groups[group]?.targets ?? []) {
     if (!t.gate({ self: cr })) continue;
-    const items = t.forEach ? ((readPath(cr, t.forEach.field) as unknown[] | undefined) ?? []) : [undefined];
+    const items = expansionItems(t, cr);
     const resource = await args.discovery.resolve(t.apiVersion, t.kind);
     if (!resource) continue;
     for (const item of items) {

@@ -7,8 +7,8 @@ import type { ChildTemplate, CompiledBox } from '../box/compiled-box.ts';
 import { withAppliedHash } from '../kube/apply.ts';
 import type { KubeObject, ResourceRef } from '../kube/object.ts';
 import { errorField } from '../observe/log.ts';
-import { readPath } from '../render/condition/index.ts';
 import { renderKind, type ShorthandKind } from '../render/kinds/index.ts';
+import { formatFieldPath, readPath } from '../render/path/index.ts';
 import type { TemplateData } from '../render/template/index.ts';
 import type { HeldWatch } from './child-watch-set.ts';
 import { evaluationProblem } from './evaluation-error.ts';
@@ -53,7 +53,7 @@ export function renderChildren(
       if (list !== undefined && list !== null && !Array.isArray(list)) {
         throw new Halt({
           reason: 'EvaluationError',
-          message: `box ${owner.box}: ${t.where}.forEach: ${t.forEach.field} is ${typeof list}, not a list; children and status fields left as they are`,
+          message: `box ${owner.box}: ${t.where}.forEach: ${formatFieldPath(t.forEach.field)} is ${typeof list}, not a list; children and status fields left as they are`,
           stalled: true,
         });
       }

@@ -4,6 +4,7 @@ import type { Box } from '../../api-types/box.ts';
 import { compileBox } from '../box/compiled-box.ts';
 import { type ApiClient, ApiError, type ApiRequest } from '../kube/api-client.ts';
 import type { KubeObject, ResourceRef } from '../kube/object.ts';
+import { formatFieldPath } from '../render/path/index.ts';
 import { Halt } from './halt.ts';
 import {
   applyProblem,
@@ -33,13 +34,15 @@ test('status fields whose gate holds are rendered; a gate that fails to evaluate
   ]);
   const o = cr({}, { serve: 'yes' });
   const data = { metadata: o.metadata, spec: {}, status: {}, children: { configMaps: [o] } };
-  assert.deepEqual(statusFields(box, o, data), [
+  const shown = (fields: ReturnType<typeof statusFields>) =>
+    fields.map((f) => ({ path: formatFieldPath(f.path), value: f.value }));
+  assert.deepEqual(shown(statusFields(box, o, data)), [
     { path: 'phase', value: 'Serving' },
     { path: 'endpoint.host', value: 'shop.svc' },
     { path: 'count', value: 1 },
   ]);
   assert.deepEqual(
-    statusFields(box, cr(), { ...data, children: { configMaps: [] } }).map((f) => f.path),
+    shown(statusFields(box, cr(), { ...data, children: { configMaps: [] } })).map((f) => f.path),
     ['endpoint.host'],
   );
   const failing = compile([{ path: 'p', value: 'x', when: [{ cel: 'self.spec.a.b == 1' }] }]);

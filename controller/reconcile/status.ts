@@ -14,6 +14,7 @@ import { type ApiClient, ApiError, isConflict } from '../kube/api-client.ts';
 import { applyObject } from '../kube/apply.ts';
 import type { KubeObject, ResourceRef } from '../kube/object.ts';
 import { errorField } from '../observe/log.ts';
+import type { FieldPath } from '../render/path/index.ts';
 import type { TemplateData } from '../render/template/index.ts';
 import type { Problem } from './cr-status.ts';
 import { evaluationProblem } from './evaluation-error.ts';
@@ -27,8 +28,8 @@ export function statusFields(
   compiled: Pick<CompiledBox, 'name' | 'statusFields'>,
   cr: KubeObject,
   data: TemplateData & { children: Record<string, KubeObject[]> },
-): { path: string; value: unknown }[] {
-  const fields: { path: string; value: unknown }[] = [];
+): { path: FieldPath; value: unknown }[] {
+  const fields: { path: FieldPath; value: unknown }[] = [];
   for (const field of compiled.statusFields) {
     const gate = field.gate.evaluateWithReason({ self: cr, children: data.children });
     if (gate.error !== undefined) {
@@ -80,7 +81,14 @@ export function keptStatusFields(
   compiled: Pick<CompiledBox, 'statusFields'>,
 ): Record<string, unknown> {
   const core = new Set(['observedGeneration', 'conditions', 'children']);
-  const owned = previousKeys ?? new Set(compiled.statusFields.map((f) => f.path.split('.')[0] ?? f.path));
+  const owned =
+    previousKeys ??
+    new Set(
+      compiled.statusFields.flatMap((f) => {
+        const top = f.path[0];
+        return top && 'key' in top ? [top.key] : [];
+      }),
+    );
   const kept: Record<string, unknown> = {};
   for (const k of owned) if (!core.has(k) && live?.[k] !== undefined) kept[k] = live[k];
   return kept;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Box } from '../../api-types/box.ts';
-import { checkBox } from './box-checks.ts';
+import { checkBox, checkConversion } from './box-checks.ts';
 
 const apiTypes = { group: 'demo.orkestra.io', version: 'v1', kind: 'Website' };
 
@@ -55,4 +55,29 @@ test('validation rules are conditions and mutation rules need exactly one of def
     checkBox('web', box).map((p) => p.path),
     ['spec.crds.web.admission.validation.rules[0]', 'spec.crds.web.admission.mutation.rules[0]'],
   );
+});
+
+test('conversion paths must connect every pair of served versions; the missing pair is named', () => {
+  const box: Box = {
+    apiTypes,
+    admission: {
+      conversion: {
+        storageVersion: 'v1',
+        paths: [
+          { from: 'v1alpha1', to: 'v1', spec: {} },
+          { from: 'v1', to: 'v1alpha1', spec: {} },
+        ],
+      },
+    },
+  };
+  assert.deepEqual(checkConversion('web', box, ['v1alpha1', 'v1']), []);
+  assert.deepEqual(checkConversion('web', box, ['v1']), [], 'one served version needs no conversion');
+  assert.deepEqual(checkConversion('web', box, ['v1alpha1', 'v1', 'v2']), [
+    {
+      path: 'spec.crds.web.admission.conversion.paths',
+      message:
+        'no conversion path from v1alpha1 to v2, v1 to v2, v2 to v1alpha1, v2 to v1 (the CRD serves v1alpha1, v1, v2)',
+    },
+  ]);
+  assert.deepEqual(checkConversion('web', { apiTypes }, ['v1alpha1', 'v1']), [], 'no conversion declared: not checked');
 });

@@ -3,6 +3,7 @@
 // the author at the exact entry.
 import type { Box } from '../../api-types/box.ts';
 import { OPERATORS, type Operator, UNARY_OPERATORS } from '../../api-types/condition.ts';
+import { missingConversionPairs } from '../admission/conversion-route.ts';
 
 export interface BoxProblem {
   readonly path: string;
@@ -87,4 +88,21 @@ export function checkBox(boxName: string, box: Box): BoxProblem[] {
     }
   });
   return problems;
+}
+
+/**
+ * A box that declares conversion must connect every pair of versions its CRD serves: the API server
+ * converts between any of them (reads in another version, objects kept in an older storage version).
+ */
+export function checkConversion(boxName: string, box: Box, servedVersions: readonly string[]): BoxProblem[] {
+  const paths = box.admission?.conversion?.paths;
+  if (!paths || servedVersions.length < 2) return [];
+  const missing = missingConversionPairs(paths, servedVersions);
+  if (missing.length === 0) return [];
+  return [
+    {
+      path: `spec.crds.${boxName}.admission.conversion.paths`,
+      message: `no conversion path from ${missing.map(([a, b]) => `${a} to ${b}`).join(', ')} (the CRD serves ${servedVersions.join(', ')})`,
+    },
+  ];
 }

@@ -20,6 +20,34 @@ interface CrdSpec {
   versions: { name: string; served: boolean; storage: boolean; subresources?: { status?: object } }[];
 }
 
+/**
+ * The CRD reflector's cache transform: keeps what `crdInfo` reads and the identity the cache
+ * needs, and drops the rest (schemas, printer columns, conversion webhooks, managedFields, the
+ * last-applied copy), which is most of a CRD's size.
+ */
+export function crdForIndex(crd: KubeObject): KubeObject {
+  const spec = crd.spec as CrdSpec;
+  const status = crd.status as { conditions?: { type: string; status: string }[] } | undefined;
+  const { name, uid, resourceVersion, generation } = crd.metadata;
+  return {
+    apiVersion: crd.apiVersion,
+    kind: crd.kind,
+    metadata: { name, uid, resourceVersion, generation },
+    spec: {
+      group: spec.group,
+      scope: spec.scope,
+      names: { kind: spec.names.kind, plural: spec.names.plural },
+      versions: spec.versions.map((v) => ({
+        name: v.name,
+        served: v.served,
+        storage: v.storage,
+        ...(v.subresources?.status ? { subresources: { status: {} } } : {}),
+      })),
+    },
+    status: { conditions: (status?.conditions ?? []).map((c) => ({ type: c.type, status: c.status })) },
+  };
+}
+
 export function crdInfo(crd: KubeObject): CrdInfo {
   const spec = crd.spec as CrdSpec;
   const status = crd.status as { conditions?: { type: string; status: string }[] } | undefined;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { dependencyOrder, findCycles } from './dag.ts';
+import { dependencyOrder, findCycles, stopLevels } from './dag.ts';
 
 const graph = (o: Record<string, string[]>) => new Map(Object.entries(o));
 
@@ -29,6 +29,36 @@ test('property: in the dependency order every node comes after its dependencies'
         assert.equal(order.length, 8);
         assert.deepEqual(findCycles(edges), []);
         for (const [node, deps] of edges) for (const d of deps) assert.ok(order.indexOf(d) < order.indexOf(node));
+      },
+    ),
+  );
+});
+
+test('stopLevels: dependents first, independent boxes of one level together', () => {
+  const edges = new Map<string, string[]>([
+    ['db', []],
+    ['cache', []],
+    ['web', ['db', 'cache']],
+    ['api', ['db']],
+    ['frontend', ['web']],
+    ['alone', []],
+  ]);
+  assert.deepEqual(stopLevels(edges), [['alone', 'api', 'frontend'], ['web'], ['cache', 'db']]);
+});
+
+test('stopLevels: every node exactly once, after all its dependents (property)', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(fc.integer({ min: 0, max: 7 }), fc.integer({ min: 0, max: 7 })), { maxLength: 20 }),
+      (pairs) => {
+        // Only edges from a higher to a lower number: acyclic by construction.
+        const edges = new Map<string, string[]>(Array.from({ length: 8 }, (_, i) => [`n${i}`, []]));
+        for (const [a, b] of pairs) if (a > b) edges.get(`n${a}`)?.push(`n${b}`);
+        const levels = stopLevels(edges);
+        const at = new Map(levels.flatMap((l, i) => l.map((n) => [n, i] as const)));
+        assert.equal(at.size, 8);
+        assert.equal(levels.flat().length, 8);
+        for (const [node, deps] of edges) for (const d of deps) assert.ok((at.get(node) ?? 0) < (at.get(d) ?? 0));
       },
     ),
   );

@@ -44,3 +44,34 @@ export function dependencyOrder(edges: ReadonlyMap<string, readonly string[]>): 
   }
   return order;
 }
+
+/**
+ * The nodes in levels for stopping: every node comes in a level before everything it depends on
+ * (dependents first), and nodes of one level do not depend on each other, so a level can stop in
+ * parallel. Edges to nodes outside `edges` are ignored; a cycle does not loop (its nodes share
+ * the depth at which it was entered).
+ */
+export function stopLevels(edges: ReadonlyMap<string, readonly string[]>): string[][] {
+  // Height: the longest chain of dependents above a node. Height 0 stops first.
+  const height = new Map<string, number>();
+  const dependents = new Map<string, string[]>();
+  for (const [node, deps] of edges) {
+    for (const d of deps) if (edges.has(d) && d !== node) dependents.set(d, [...(dependents.get(d) ?? []), node]);
+  }
+  const measure = (node: string, seen: Set<string>): number => {
+    const known = height.get(node);
+    if (known !== undefined) return known;
+    if (seen.has(node)) return 0;
+    seen.add(node);
+    const h = Math.max(0, ...(dependents.get(node) ?? []).map((x) => 1 + measure(x, seen)));
+    seen.delete(node);
+    height.set(node, h);
+    return h;
+  };
+  const levels: string[][] = [];
+  for (const node of [...edges.keys()].sort()) {
+    const h = measure(node, new Set());
+    levels[h] = [...(levels[h] ?? []), node];
+  }
+  return levels.filter((l) => l !== undefined);
+}

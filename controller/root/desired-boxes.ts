@@ -3,7 +3,7 @@
 import type { Box, BoxPhase } from '../../api-types/box.ts';
 import type { Katalog } from '../../api-types/katalog.ts';
 import type { ResourceRef } from '../kube/object.ts';
-import { checkBox } from './box-checks.ts';
+import { checkBox, checkConversion } from './box-checks.ts';
 import type { CrdInfo } from './crd-index.ts';
 import { findCycles } from './dag.ts';
 
@@ -30,6 +30,8 @@ export interface PlannedBox {
   /** `Run` when the box should be running; otherwise the phase that explains why not. */
   readonly action: 'Run' | Extract<BoxPhase, 'Failed' | 'WaitingForCRD' | 'WaitingForDependency' | 'Stopped'>;
   readonly message: string;
+  /** Failed because another box already operates this kind: its resources are not this box's. */
+  readonly claimedElsewhere?: boolean;
 }
 
 export interface PlanInput {
@@ -104,6 +106,7 @@ export function planBoxes(input: PlanInput): PlannedBox[] {
         decide(
           'Failed',
           `spec.crds.${name}.apiTypes: ${claimKey} is already operated by box ${otherBox} of Katalog ${otherKatalog}; one kind has one controller`,
+          { claimedElsewhere: true },
         );
         continue;
       }
@@ -127,6 +130,11 @@ export function planBoxes(input: PlanInput): PlannedBox[] {
       }
       if (!crd.servedVersions.includes(version)) {
         decide('WaitingForCRD', `CRD ${crd.name} does not serve ${version} (serves ${crd.servedVersions.join(', ')})`);
+        continue;
+      }
+      const conversion = checkConversion(name, box, crd.servedVersions);
+      if (conversion.length > 0) {
+        decide('Failed', conversion.map((p) => `${p.path}: ${p.message}`).join('; '));
         continue;
       }
       decide('Run', '', {

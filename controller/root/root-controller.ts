@@ -11,14 +11,24 @@ import {
   type BoxReconciler,
   type OperatorBox,
   startOperatorBox,
+  watchedNamespaces,
 } from '../box/operator-box.ts';
 import { type ApiClient, isNotFound, resourcePath } from '../kube/api-client.ts';
 import type { KubeObject, ResourceRef } from '../kube/object.ts';
 import { type Reflector, startReflector } from '../kube/reflector.ts';
 import { createWorkQueue } from '../kube/workqueue.ts';
 import { errorField, type Logger } from '../observe/log.ts';
-import { indexCrds } from './crd-index.ts';
+import { crdForIndex, indexCrds } from './crd-index.ts';
+import { stopLevels } from './dag.ts';
 import { type BoxId, type PlannedBox, planBoxes } from './desired-boxes.ts';
+import { reportBoxFailed } from './failed-box-status.ts';
+import {
+  deleteResources,
+  deletesResources,
+  finalizerChange,
+  isDeleting,
+  setKatalogFinalizer,
+} from './katalog-deletion.ts';
 import { boxPhase, katalogStatus, type ObservedBox } from './katalog-status.ts';
 
 export const KATALOG_RESOURCE: ResourceRef = {
@@ -49,6 +59,8 @@ export interface RootControllerDeps {
   /** Checks a box beyond the schema (e.g. that its templates compile); a message makes it Failed. */
   readonly checkBox?: (boxName: string, box: Box) => string | undefined;
   readonly boxMetrics?: (id: string) => BoxMetrics;
+  /** Told after every planning pass which boxes run (e.g. to register their admission webhooks). */
+  readonly onBoxesChanged?: (running: readonly BoxConfig[]) => void;
   /** Told after a box stopped, e.g. to drop its metric series. */
   readonly onBoxStopped?: (id: string) => void;
   /** How often box runtime figures (managed, queueDepth) are refreshed into Katalog status. */
@@ -61,11 +73,20 @@ export interface RootController {
   boxes(): ReadonlyMap<BoxId, OperatorBox>;
   /** The current plan with every box's observed phase, for health endpoints and tests. */
   observed(): ObservedBox[];
-  /** Stops every box (dependents before their dependencies), then the watches. */
-  stop(): Promise<void>;
+  /**
+   * Stops every box (dependents before their dependencies, each level in parallel), then the
+   * watches. In-flight reconciles get what is left of `graceMs` (default 8 s) before they abort.
+   */
+  stop(options?: { graceMs?: number }): Promise<void>;
 }
 
 const SYNC = 'sync';
+const BOX_GRACE_MS = 8_000;
+/** How soon a pass runs again while a Katalog with onDelete: Delete waits for its resources to go. */
+const DRAIN_POLL_MS = 250;
+
+/** Why a running box stops, which decides what happens to its custom resources' finalizers. */
+type StopCause = 'gone' | 'paused' | 'shutdown';
 
 export function startRootController(deps: RootControllerDeps): RootController {
   const { client, logger } = deps;
@@ -79,7 +100,13 @@ export function startRootController(deps: RootControllerDeps): RootController {
   // CRD updates matter only when they touch what a box depends on (Established, served versions,
   // names, scope), but any CRD event triggers one cheap pass; the plan decides.
   const katalogs: Reflector = startReflector({ client, resource: KATALOG_RESOURCE, handler, logger: log });
-  const crds: Reflector = startReflector({ client, resource: CRD_RESOURCE, handler, logger: log });
+  const crds: Reflector = startReflector({
+    client,
+    resource: CRD_RESOURCE,
+    handler,
+    logger: log,
+    transform: crdForIndex,
+  });
 
   const katalogObject = (name: string) => katalogs.cache.get(name) as Katalog | undefined;
   const asKube = (k: Katalog) => k as unknown as KubeObject;
@@ -98,55 +125,125 @@ export function startRootController(deps: RootControllerDeps): RootController {
     };
   }
 
-  /** Dependents first: a box is stopped only after every running box that depends on it. */
-  function stopOrder(ids: BoxId[]): BoxId[] {
-    const depth = new Map<BoxId, number>();
-    const dependsOn = (id: BoxId) =>
-      running
-        .get(id)
-        ?.config()
-        .box.dependsOn?.map((d) => `${id.split('/')[0]}/${d}`) ?? [];
-    const measure = (id: BoxId, seen: Set<BoxId>): number => {
-      if (depth.has(id)) return depth.get(id) ?? 0;
-      if (seen.has(id)) return 0;
-      seen.add(id);
-      const d = Math.max(0, ...dependsOn(id).map((x) => 1 + measure(x, seen)));
-      depth.set(id, d);
-      return d;
-    };
-    return [...ids].sort((a, b) => measure(b, new Set()) - measure(a, new Set()));
-  }
-
-  async function stopBoxes(ids: BoxId[], reason: string) {
-    for (const id of stopOrder(ids)) {
-      const box = running.get(id);
-      if (!box) continue;
-      running.delete(id);
-      await box.stop();
-      deps.onBoxStopped?.(id);
-      const k = katalogObject(box.config().katalog);
-      if (k) deps.events?.event(asKube(k), 'Normal', 'BoxStopped', `box ${box.config().name} stopped: ${reason}`);
-      log.info('box stopped', { box: id, reason });
+  /**
+   * Stops boxes dependents-first, each DAG level in parallel. `deadline` (performance.now() ms)
+   * bounds the whole stop; each level gets an equal share of what is left. Boxes stopping
+   * because they are `gone` release their custom resources' finalizers.
+   */
+  async function stopBoxes(ids: BoxId[], reason: string, cause: (id: BoxId) => StopCause, deadline?: number) {
+    const edges = new Map(
+      ids.map((id) => {
+        const katalog = id.split('/')[0];
+        return [
+          id,
+          running
+            .get(id)
+            ?.config()
+            .box.dependsOn?.map((d) => `${katalog}/${d}`) ?? [],
+        ] as const;
+      }),
+    );
+    const levels = stopLevels(edges);
+    for (const [i, level] of levels.entries()) {
+      const graceMs =
+        deadline === undefined ? BOX_GRACE_MS : Math.max(0, deadline - performance.now()) / (levels.length - i);
+      await Promise.all(
+        level.map(async (id) => {
+          const box = running.get(id);
+          if (!box) return;
+          running.delete(id);
+          await box.stop({ graceMs, releaseFinalizers: cause(id) === 'gone' });
+          deps.onBoxStopped?.(id);
+          const k = katalogObject(box.config().katalog);
+          if (k) deps.events?.event(asKube(k), 'Normal', 'BoxStopped', `box ${box.config().name} stopped: ${reason}`);
+          log.info('box stopped', { box: id, reason });
+        }),
+      );
     }
   }
 
+  /**
+   * A box stops for good (its finalizers are released) when its Katalog or entry is gone, it is
+   * disabled, or its kind changed; a Failed or waiting box is expected back and keeps them.
+   */
+  function stopCause(box: OperatorBox, p: PlannedBox | undefined): StopCause {
+    if (!p || p.action === 'Stopped') return 'gone';
+    if (p.action !== 'Run') return 'paused';
+    const a = box.resource;
+    const b = p.resource;
+    return b && (a.group !== b.group || a.kind !== b.kind) ? 'gone' : 'paused';
+  }
+
+  /** onDelete: Delete — delete the custom resources of a deleting Katalog; true once all are gone. */
+  async function drainKatalog(name: string): Promise<boolean> {
+    let drained = true;
+    for (const box of running.values()) {
+      if (box.config().katalog !== name) continue;
+      if (!box.reflector.hasSynced()) {
+        drained = false;
+        continue;
+      }
+      const left = box.managedObjects();
+      if (left.length === 0) continue;
+      drained = false;
+      const sent = await deleteResources(client, box.resource, left);
+      if (sent > 0) log.info('deleting custom resources of a deleting Katalog', { box: box.id, count: sent });
+    }
+    return drained;
+  }
+
+  // Deleting Katalogs whose finalizer was just removed: their boxes must not start again in the
+  // moment before the watch reports them gone.
+  const released = new Set<string>();
+
+  async function katalogFinalizers(katalogList: readonly Katalog[]) {
+    let waiting = false;
+    for (const k of katalogList) {
+      const draining = isDeleting(k) && deletesResources(k);
+      const drained = draining ? await drainKatalog(k.metadata.name) : false;
+      const change = finalizerChange(k, drained);
+      if (draining && !drained) waiting = true;
+      if (!change) continue;
+      if (change === 'remove' && draining) {
+        const mine = [...running.keys()].filter((id) => id.startsWith(`${k.metadata.name}/`));
+        await stopBoxes(mine, 'Katalog deleted (onDelete: Delete), its custom resources are gone', () => 'gone');
+      }
+      if (change === 'remove' && isDeleting(k)) released.add(k.metadata.uid as string);
+      await setKatalogFinalizer(client, KATALOG_RESOURCE, k, change);
+      log.info(change === 'add' ? 'Katalog finalizer added' : 'Katalog finalizer removed', { name: k.metadata.name });
+    }
+    const present = new Set(katalogList.map((k) => k.metadata.uid as string));
+    for (const uid of released) if (!present.has(uid)) released.delete(uid);
+    if (waiting) setTimeout(trigger, DRAIN_POLL_MS).unref();
+  }
+
   async function reconcileBoxes() {
-    const byName = new Map(katalogs.cache.list().map((k) => [k.metadata.name, k as unknown as Katalog]));
+    const all = katalogs.cache.list().map((k) => k as unknown as Katalog);
+    // A deleting Katalog runs on only while onDelete: Delete has custom resources to delete.
+    const live = all.filter((k) => !isDeleting(k) || (deletesResources(k) && !released.has(k.metadata.uid as string)));
+    const byName = new Map(live.map((k) => [k.metadata.name, k]));
     plan = planBoxes({
-      katalogs: [...byName.values()],
+      katalogs: live,
       crd: indexCrds(crds.cache.list()),
       runningPhase: (id) => running.get(id)?.status().phase,
       check: deps.checkBox,
     });
     const wanted = new Map(plan.filter((p) => p.action === 'Run').map((p) => [p.id, p]));
 
-    // Stop what should not run, and boxes whose kind changed (they restart below).
+    // Stop what should not run, and boxes whose kind or namespaces changed (they restart below).
+    const planned = new Map(plan.map((p) => [p.id, p]));
     const toStop: BoxId[] = [];
     for (const [id, box] of running) {
       const p = wanted.get(id);
-      if (!p || !isDeepStrictEqual(p.resource, box.resource)) toStop.push(id);
+      if (
+        !p ||
+        !isDeepStrictEqual(p.resource, box.resource) ||
+        !isDeepStrictEqual(p.box.operatorBox?.runtime?.allowedNamespaces, watchedNamespaces(box.config()))
+      )
+        toStop.push(id);
     }
-    await stopBoxes(toStop, 'no longer wanted or kind changed');
+    const causes = new Map(toStop.map((id) => [id, stopCause(running.get(id) as OperatorBox, planned.get(id))]));
+    await stopBoxes(toStop, 'no longer wanted or kind changed', (id) => causes.get(id) ?? 'paused');
 
     for (const p of plan) {
       const katalog = byName.get(p.katalog);
@@ -204,6 +301,7 @@ export function startRootController(deps: RootControllerDeps): RootController {
         const phase = boxPhase(o);
         if (phase === 'Failed' && lastPhase.get(o.planned.id) !== 'Failed') {
           deps.events?.event(k, 'Warning', 'BoxFailed', `box ${o.planned.name}: ${o.planned.message}`);
+          await markFailedBoxResources(o.planned);
         }
         lastPhase.set(o.planned.id, phase);
       }
@@ -224,6 +322,22 @@ export function startRootController(deps: RootControllerDeps): RootController {
     }
   }
 
+  /** Tells the custom resources of a box that just became Failed why nothing reconciles them. */
+  async function markFailedBoxResources(p: PlannedBox) {
+    if (p.claimedElsewhere) return; // another box operates this kind
+    const { group, version, kind } = p.box.apiTypes;
+    const crd = indexCrds(crds.cache.list())(group, kind);
+    if (!crd?.established || !crd.servedVersions.includes(version) || !crd.hasStatusSubresource(version)) return;
+    const resource = { group, version, kind, plural: crd.plural, namespaced: crd.namespaced };
+    const message = `box ${p.name} of Katalog ${p.katalog} is Failed, so nothing reconciles this resource until the Katalog is fixed: ${p.message}`;
+    try {
+      const written = await reportBoxFailed(client, resource, p.box.operatorBox?.runtime?.allowedNamespaces, message);
+      log.info('custom resources told their box failed', { box: p.id, count: written });
+    } catch (err) {
+      log.error('writing BoxFailed status on custom resources failed', { box: p.id, err: errorField(err) });
+    }
+  }
+
   let stopped = false;
   const loop = (async () => {
     await Promise.all([katalogs.waitForSync(), crds.waitForSync()]).catch(() => undefined);
@@ -233,6 +347,8 @@ export function startRootController(deps: RootControllerDeps): RootController {
       try {
         if (!stopped) {
           await reconcileBoxes();
+          await katalogFinalizers(katalogs.cache.list() as unknown as Katalog[]);
+          deps.onBoxesChanged?.([...running.values()].map((b) => b.config()));
           await writeStatuses();
         }
       } catch (err) {
@@ -254,13 +370,17 @@ export function startRootController(deps: RootControllerDeps): RootController {
     },
     boxes: () => running,
     observed: observedBoxes,
-    async stop() {
+    async stop(options = {}) {
+      const deadline = performance.now() + (options.graceMs ?? BOX_GRACE_MS);
       stopped = true;
       clearInterval(refresh);
       queue.shutDown();
       await loop;
-      await stopBoxes([...running.keys()], 'controller shutting down');
-      await Promise.all([katalogs.stop(), crds.stop()]);
+      await Promise.all([
+        stopBoxes([...running.keys()], 'controller shutting down', () => 'shutdown', deadline),
+        katalogs.stop(),
+        crds.stop(),
+      ]);
     },
   };
 }

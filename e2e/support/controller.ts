@@ -5,7 +5,7 @@
 import { type ApiClient, isNotFound } from '../../controller/kube/api-client.ts';
 import { createChildWatches } from '../../controller/kube/child-watches.ts';
 import { createDiscovery } from '../../controller/kube/discovery.ts';
-import { createEventRecorder, type EventRecorder } from '../../controller/kube/events.ts';
+import { createEventRecorder, type EventRecorder } from '../../controller/kube/events/recorder.ts';
 import { silentLogger } from '../../controller/observe/log.ts';
 import { declarativeBoxes } from '../../controller/reconcile/declarative-reconciler.ts';
 import { type RootController, startRootController } from '../../controller/root/root-controller.ts';

@@ -1,5 +1,7 @@
+import { fileURLToPath } from 'node:url';
 import type { ApiClient } from '../../controller/kube/api-client.ts';
 import type { KubeObject } from '../../controller/kube/object.ts';
+import { kubectlOk } from './kubectl.ts';
 import { eventually } from './wait.ts';
 
 /** A minimal namespaced CRD with a status subresource and an open spec, for tests. */
@@ -43,4 +45,20 @@ export async function createCrd(client: ApiClient, crd: KubeObject): Promise<voi
     const conditions = (got.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions;
     return conditions?.some((c) => c.type === 'Established' && c.status === 'True');
   });
+}
+
+/**
+ * Applies Orkestra's own CRDs (server-side: they are too large for client-side apply) and waits
+ * until they are Established. The wait is retried: right after the apply, a CRD may have no
+ * status yet, which `kubectl wait` reports as an error instead of waiting.
+ */
+export async function applyOrkestraCrds(): Promise<void> {
+  const dir = fileURLToPath(new URL('../../crds/', import.meta.url));
+  await kubectlOk(['apply', '--server-side', '-f', dir]);
+  await eventually(
+    "Orkestra's CRDs Established",
+    () => kubectlOk(['wait', '--for=condition=Established', '--timeout=10s', '-f', dir]).then(() => true),
+    60_000,
+    200,
+  );
 }

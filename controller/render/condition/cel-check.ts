@@ -1,7 +1,7 @@
 // Static checks of a parsed CEL expression, done once at compile time. @bufbuild/cel parses and
 // plans without a type checker (its checker is not exported and does not cover calls), so an
 // unknown function or variable would only surface at evaluation. This walk reports, up front:
-//   - a reference to a variable other than self, oldSelf, children, a macro's loop variables or
+//   - a reference to a variable other than self, oldSelf, children, request, a macro's loop variables or
 //     a type name (int, string, …);
 //   - a call of a function or method the environment does not provide;
 //   - a result that is certainly not a bool (`self.spec.replicas + 1`, `self.items.map(x, x)`,
@@ -13,7 +13,43 @@ type ExprKind = Expr['exprKind'];
 type KindValue<C extends ExprKind['case']> = Extract<ExprKind, { case: C }>['value'];
 
 /** The variables bound for every condition. */
-export const CEL_VARIABLES = ['self', 'oldSelf', 'children'] as const;
+export const CEL_VARIABLES = ['self', 'oldSelf', 'children', 'request'] as const;
+
+/**
+ * Whether the expression names `variable` (outside a macro that rebinds it). Admission rules that
+ * read `request` exist only at admission; reconcile has no request and skips them.
+ */
+export function referencesVariable(root: Expr, variable: string): boolean {
+  const k = root.exprKind;
+  switch (k.case) {
+    case 'identExpr':
+      return k.value.name === variable;
+    case 'selectExpr':
+      return k.value.operand !== undefined && referencesVariable(k.value.operand, variable);
+    case 'callExpr':
+      return (
+        (k.value.target !== undefined && referencesVariable(k.value.target, variable)) ||
+        k.value.args.some((a) => referencesVariable(a, variable))
+      );
+    case 'listExpr':
+      return k.value.elements.some((e) => referencesVariable(e, variable));
+    case 'structExpr':
+      return k.value.entries.some(
+        (e) =>
+          (e.keyKind.case === 'mapKey' && referencesVariable(e.keyKind.value, variable)) ||
+          (e.value !== undefined && referencesVariable(e.value, variable)),
+      );
+    case 'comprehensionExpr': {
+      const c = k.value;
+      if (c.iterVar === variable || c.accuVar === variable) return false;
+      return [c.iterRange, c.accuInit, c.loopCondition, c.loopStep, c.result].some(
+        (e) => e !== undefined && referencesVariable(e, variable),
+      );
+    }
+    default:
+      return false;
+  }
+}
 
 // Identifiers that name types (`type(self.x) == string`).
 const TYPE_NAMES = new Set(['int', 'uint', 'double', 'bool', 'string', 'bytes', 'list', 'map', 'null_type', 'type']);

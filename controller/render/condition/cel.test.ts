@@ -239,7 +239,7 @@ describe('compile errors', () => {
     ['"unterminated', /^CEL does not compile: /],
     [
       'replicas > 3',
-      /^CEL does not compile: undeclared reference to 'replicas' \(variables: self, oldSelf, children\)$/,
+      /^CEL does not compile: undeclared reference to 'replicas' \(variables: self, oldSelf, children, request\)$/,
     ],
     ['self.spec.tags.all(t, t == u)', /undeclared reference to 'u'/],
     ['self.spec.tags.all(t, true) && t == 1', /undeclared reference to 't'/],

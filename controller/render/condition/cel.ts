@@ -1,6 +1,6 @@
 // CEL conditions on @bufbuild/cel (a CEL evaluator for ECMAScript, conformance-tested against
 // cel-spec). An expression is parsed, statically checked (cel-check.ts) and planned once, at
-// compile time; evaluation binds `self`, `oldSelf` and `children` per input.
+// compile time; evaluation binds `self`, `oldSelf`, `children` and `request` per input.
 //
 // Environment: the CEL standard library — operators, `in`, size(), type conversions (int(),
 // double(), string(), …), timestamp()/duration(), the string methods contains/startsWith/
@@ -19,7 +19,8 @@
 //   - objects are maps with string keys (own enumerable properties; undefined values omitted), so
 //     `self.metadata.labels['app.kubernetes.io/name']` and `'app' in self.metadata.labels` work;
 //     arrays are lists; objects with toJSON (Date) are converted as JSON.stringify would.
-//   - `oldSelf` is null when absent; `children` is a map of kind → list (empty when absent).
+//   - `oldSelf` is null when absent; `children` is a map of kind → list (empty when absent);
+//     `request` (operation, userInfo, namespace, name, dryRun) is set only at admission, else null.
 //
 // Evaluation outcome: a bool result is the outcome. A result of another type, or a runtime
 // error (a missing key — `self.spec.nope` where spec has no nope —, an overload mismatch, division
@@ -31,14 +32,14 @@
 // libraries are not available; there is no cost limit.
 import { type CelInput, type CelResult, celEnv, celError, celType, isCelError, parse, plan } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
-import { checkCel } from './cel-check.ts';
+import { checkCel, referencesVariable } from './cel-check.ts';
 import type { ConditionInput, ConditionOutcome } from './types.ts';
 
 /** The shared environment: standard library plus the strings extension. */
 export const CEL_ENV = celEnv({ funcs: strings });
 
 /** The variables of one evaluation, converted once and shared by the conditions of a gate. */
-export type CelBindings = Readonly<Record<'self' | 'oldSelf' | 'children', CelInput>>;
+export type CelBindings = Readonly<Record<'self' | 'oldSelf' | 'children' | 'request', CelInput>>;
 
 /** A compiled CEL condition: evaluates converted bindings to an outcome. */
 export type CelProgram = (bindings: CelBindings) => ConditionOutcome;
@@ -82,6 +83,7 @@ export function toCelBindings(input: ConditionInput): CelBindings {
     self: toCelValue(input.self),
     oldSelf: input.oldSelf === undefined ? null : toCelValue(input.oldSelf),
     children,
+    request: input.request === undefined ? null : toCelValue(input.request),
   };
 }
 
@@ -121,4 +123,13 @@ export function compileCel(source: string, where: string): CelProgram | { readon
     }
     return { result: false, error: `${where}: CEL returned ${typeName(value)}, not bool` };
   };
+}
+
+/** Whether a CEL source that compiles names `variable`; false for a source that does not parse. */
+export function celReferences(source: string, variable: string): boolean {
+  try {
+    return referencesVariable(parse(source).expr, variable);
+  } catch {
+    return false;
+  }
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Condition } from '../../../api-types/condition.ts';
-import { type CompiledCondition, ConditionError, compileCondition, compileGate, readPath } from './index.ts';
+import { type CompiledCondition, ConditionError, compileCondition, compileGate } from './index.ts';
 
 const self = { spec: { replicas: 3, tier: 'gold' } };
 const W = 'spec.crds.web.operatorBox.reconcile.onCreate.services[0]';
@@ -175,11 +175,5 @@ describe('compileGate', () => {
     assert.equal(gate({ self, children: { deployments } }), true);
     assert.equal(gate({ self, oldSelf: { spec: { tier: 'gold' } }, children: { deployments } }), false);
     assert.equal(gate({ self, oldSelf: { spec: { tier: 'bronze' } }, children: { deployments } }), true);
-  });
-});
-
-describe('index re-exports readPath', () => {
-  test('readPath', () => {
-    assert.equal(readPath(self, 'spec.replicas'), 3);
   });
 });

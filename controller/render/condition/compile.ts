@@ -7,7 +7,7 @@
 //                                                the operand; the unary ones are written
 //                                                `exists: true` / `notExists: true`
 //   {cel: "self.spec.x >= 3"}                    CEL (cel.ts)
-// `field` is a path (field-path.ts) relative to the custom resource (`self`); operators are
+// `field` is a path (../path/) relative to the custom resource (`self`); operators are
 // described in operators.ts. Other keys (a validation rule's message and action) are ignored.
 //
 // `negate: true` inverts the outcome. An evaluation error (only CEL has them) is not an outcome:
@@ -17,9 +17,9 @@
 // Everything checkable is checked at compile time and reported as a ConditionError whose message
 // starts with `where`; evaluation never throws.
 import { type Condition, OPERATORS, type Operator } from '../../../api-types/condition.ts';
+import { type FieldPath, parseFieldPath, readPath } from '../path/index.ts';
 import { type CelBindings, compileCel, toCelBindings } from './cel.ts';
 import { ConditionError } from './errors.ts';
-import { parseFieldPath, readSegments } from './field-path.ts';
 import { compileOperator, isOperator, isUnary } from './operators.ts';
 import type { CompiledCondition, ConditionInput, ConditionOutcome } from './types.ts';
 
@@ -71,11 +71,11 @@ function compileInternal(condition: unknown, where: string): Evaluate {
 
   if (field === undefined) fail('a condition sets exactly one of cel or field');
   if (typeof field !== 'string') fail('field must be a string path such as spec.replicas');
-  let segments: ReturnType<typeof parseFieldPath> = [];
+  let path: FieldPath;
   try {
-    segments = parseFieldPath(field as string);
+    path = parseFieldPath(field as string);
   } catch (e) {
-    fail((e as Error).message);
+    return fail((e as Error).message);
   }
 
   let op: Operator;
@@ -107,7 +107,7 @@ function compileInternal(condition: unknown, where: string): Evaluate {
     }
   }
   const test = compileOperator(op, operand, fail);
-  return (input) => (test(readSegments(input.self, segments)) !== invert ? TRUE : FALSE);
+  return (input) => (test(readPath(input.self, path)) !== invert ? TRUE : FALSE);
 }
 
 function finish(evaluate: Evaluate, where: string): CompiledCondition {

@@ -6,11 +6,10 @@
 //   if (gate({ self: cr, children })) …
 //   const { result, error } = gate.evaluateWithReason({ self: cr, children }); // error: why false
 //
-// See compile.ts (forms, negate, gates), operators.ts (field operators), field-path.ts (paths),
+// See compile.ts (forms, negate, gates), operators.ts (field operators), ../path/ (field paths),
 // cel.ts (CEL environment and value mapping).
-export { CEL_ENV, toCelValue } from './cel.ts';
+export { CEL_ENV, celReferences, toCelValue } from './cel.ts';
 export { compileCondition, compileGate } from './compile.ts';
 export { ConditionError } from './errors.ts';
-export { FieldPathError, type PathSegment, parseFieldPath, readPath, readSegments } from './field-path.ts';
 export { jsonEqual, MAX_REGEX_LENGTH } from './operators.ts';
 export type { CompiledCondition, ConditionInput, ConditionOutcome } from './types.ts';

@@ -218,9 +218,15 @@ describe('operators', () => {
   });
 
   test('field paths never reach prototypes', () => {
-    for (const field of ['constructor', 'spec.__proto__', 'spec.tags.length', 'spec.name.length', 'spec.toString']) {
+    for (const field of ['spec.tags.length', 'spec.name.length', 'spec.toString', 'spec.hasOwnProperty']) {
       assert.equal(compileCondition({ field, exists: true }, 'c')({ self }), false, field);
       assert.equal(compileCondition({ field, notExists: true }, 'c')({ self }), true, field);
+    }
+    for (const field of ['constructor', 'spec.__proto__', 'spec["prototype"]']) {
+      assert.throws(
+        () => compileCondition({ field, exists: true }, 'c'),
+        /^ConditionError: c: invalid field path .* is reserved/,
+      );
     }
   });
 

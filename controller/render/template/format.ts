@@ -110,12 +110,24 @@ export function goQuote(s: string): string {
   return `${out}"`;
 }
 
-function goJsonString(s: string): string {
-  return JSON.stringify(s).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${hex(c.charCodeAt(0), 4)}`);
+function goJsonString(s: string, escapeHtml: boolean): string {
+  const special = escapeHtml ? /[<>&\u2028\u2029]/g : /[\u2028\u2029]/g;
+  return JSON.stringify(s).replace(special, (c) => `\\u${hex(c.charCodeAt(0), 4)}`);
 }
 
-/** encoding/json.Marshal: sorted keys, HTML-safe escapes (<, >, & as \u003c ...), no spaces. */
-export function goJson(value: unknown): string {
+export interface JsonOptions {
+  /** Escape <, > and & as \u003c... (json.Marshal); toRawJson turns it off. */
+  readonly escapeHtml?: boolean;
+  /** json.MarshalIndent's indent ("" for compact output). */
+  readonly indent?: string;
+}
+
+/** encoding/json.Marshal (or MarshalIndent): sorted keys, HTML-safe escapes by default. */
+export function goJson(value: unknown, options: JsonOptions = {}, depth = 0): string {
+  const escapeHtml = options.escapeHtml ?? true;
+  const indent = options.indent ?? '';
+  const newline = (d: number): string => (indent === '' ? '' : `\n${indent.repeat(d)}`);
+  const colon = indent === '' ? ':' : ': ';
   switch (kindOf(value)) {
     case 'nil':
       return 'null';
@@ -125,14 +137,21 @@ export function goJson(value: unknown): string {
       if (!Number.isFinite(value)) throw new FunctionError(`json: unsupported value: ${goNumber(value as number)}`);
       return JSON.stringify(value);
     case 'string':
-      return goJsonString(value as string);
-    case 'array':
-      return `[${(value as unknown[]).map(goJson).join(',')}]`;
+      return goJsonString(value as string, escapeHtml);
+    case 'array': {
+      const list = value as unknown[];
+      if (list.length === 0) return '[]';
+      const items = list.map((v) => newline(depth + 1) + goJson(v, options, depth + 1));
+      return `[${items.join(',')}${newline(depth)}]`;
+    }
     case 'map': {
       const object = value as PlainObject;
-      return `{${sortedKeys(object)
-        .map((k) => `${goJsonString(k)}:${goJson(object[k])}`)
-        .join(',')}}`;
+      const keys = sortedKeys(object);
+      if (keys.length === 0) return '{}';
+      const items = keys.map(
+        (k) => `${newline(depth + 1)}${goJsonString(k, escapeHtml)}${colon}${goJson(object[k], options, depth + 1)}`,
+      );
+      return `{${items.join(',')}${newline(depth)}}`;
     }
     default:
       throw new FunctionError(`json: unsupported value of type ${typeof value}`);

@@ -6,9 +6,17 @@
  * Missing argument before the call, naming its path. Functions throw FunctionError for bad input;
  * the evaluator reports it as `error calling <name>: <reason>` at the call.
  */
-import { createHash } from 'node:crypto';
-import { FunctionError, MAX_OUTPUT_CHARS } from './errors.ts';
-import { goJson, goQuote, goSprint, goSprintf, goSprintln, strval } from './format.ts';
+import { FunctionError } from './errors.ts';
+import { goSprint, goSprintf, goSprintln } from './format.ts';
+import { type CallInfo, castInt64, fn, MANY, stringArg, type TemplateFunction } from './function-args.ts';
+import { COLLECTION_FUNCTIONS } from './sprig-collections.ts';
+import { ENCODING_FUNCTIONS } from './sprig-encoding.ts';
+import { MATH_FUNCTIONS } from './sprig-math.ts';
+import { MISC_FUNCTIONS } from './sprig-misc.ts';
+import { REGEX_FUNCTIONS } from './sprig-regex.ts';
+import { SEMVER_FUNCTIONS } from './sprig-semver.ts';
+import { STRING_FUNCTIONS } from './sprig-strings.ts';
+import { URL_FUNCTIONS } from './sprig-url.ts';
 import {
   ABSENT,
   compareStrings,
@@ -23,42 +31,11 @@ import {
   type PlainObject,
 } from './values.ts';
 
-export interface CallInfo {
-  readonly name: string;
-  /** Offset of the function name in the template source. */
-  readonly offset: number;
-  /** Source text of each argument (the piped value is described by the preceding commands). */
-  readonly argTexts: readonly string[];
-}
-
-export interface TemplateFunction {
-  readonly minArgs: number;
-  readonly maxArgs: number;
-  /** The function handles Missing arguments itself (guards such as default, empty, eq). */
-  readonly acceptsMissing?: boolean;
-  /** `and` / `or`: arguments are evaluated lazily by the evaluator; `call` is not used. */
-  readonly shortCircuit?: 'and' | 'or';
-  readonly call: (args: unknown[], info: CallInfo) => unknown;
-}
-
-const MANY = Number.POSITIVE_INFINITY;
-
-function stringArg(args: readonly unknown[], i: number): string {
-  const value = args[i];
-  if (typeof value !== 'string') {
-    throw new FunctionError(`wrong type for value; expected string; got ${goTypeName(value)}`);
-  }
-  return value;
-}
+export type { CallInfo, TemplateFunction } from './function-args.ts';
 
 function present(value: unknown, info: CallInfo): unknown {
   if (value instanceof Missing) throw missingFailure(value, `argument of ${info.name}`);
   return value;
-}
-
-/** Strings larger than the output cap are refused before they are built. */
-function checkedLength(length: number): void {
-  if (length > MAX_OUTPUT_CHARS) throw new FunctionError(`result larger than ${MAX_OUTPUT_CHARS} characters`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -163,62 +140,20 @@ function lenFn(args: unknown[]): number {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Sprig conversions.
-
-/** cast's trimZeroDecimal: "3.00" → "3". */
-function trimZeroDecimal(s: string): string {
-  let foundZero = false;
-  for (let i = s.length; i > 0; i--) {
-    const c = s[i - 1];
-    if (c === '.') return foundZero ? s.slice(0, i - 1) : s;
-    if (c !== '0') return s;
-    foundZero = true;
-  }
-  return s;
-}
-
-/** strconv.ParseInt(s, 0, 64): sign, 0x/0o/0b/0 prefixes, underscores. */
-function parseGoInt(text: string): number | undefined {
-  let s = text;
-  let sign = 1;
-  if (s.startsWith('+') || s.startsWith('-')) {
-    sign = s.startsWith('-') ? -1 : 1;
-    s = s.slice(1);
-  }
-  if (s.includes('_')) {
-    if (!/^0[xXoObB]?_?[0-9a-fA-F]+(_[0-9a-fA-F]+)*$/.test(s) && !/^[0-9]+(_[0-9]+)*$/.test(s)) return undefined;
-    s = s.replaceAll('_', '');
-  }
-  let value: number | undefined;
-  if (/^0[xX][0-9a-fA-F]+$/.test(s)) value = Number.parseInt(s.slice(2), 16);
-  else if (/^0[oO][0-7]+$/.test(s)) value = Number.parseInt(s.slice(2), 8);
-  else if (/^0[bB][01]+$/.test(s)) value = Number.parseInt(s.slice(2), 2);
-  else if (/^0[0-7]+$/.test(s)) value = Number.parseInt(s.slice(1), 8);
-  else if (/^[0-9]+$/.test(s)) value = Number(s);
-  return value === undefined ? undefined : sign * value;
-}
+// Orkestra's strict conversions (not Sprig: Sprig's `int` returns 0 for text it cannot read).
 
 function toIntFn(args: unknown[]): number {
   const value = args[0];
-  switch (kindOf(value)) {
-    case 'number': {
-      const n = Math.trunc(value as number);
-      return Object.is(n, -0) || Number.isNaN(n) ? 0 : n;
-    }
-    case 'bool':
-      return value ? 1 : 0;
-    case 'nil':
-      return 0;
-    case 'string': {
-      const s = value as string;
-      const int = parseGoInt(trimZeroDecimal(s));
-      if (int !== undefined) return int;
-      if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) return Math.trunc(Number(s)) || 0;
-      throw new FunctionError(`cannot convert ${JSON.stringify(s)} to an integer`);
-    }
-    default:
-      throw new FunctionError(`cannot convert ${describeKind(value)} to an integer`);
+  if (kindOf(value) === 'string') {
+    const s = value as string;
+    const int = castInt64(s);
+    if (int !== undefined) return int;
+    if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) return Math.trunc(Number(s)) || 0;
+    throw new FunctionError(`cannot convert ${JSON.stringify(s)} to an integer`);
   }
+  const int = castInt64(value);
+  if (int === undefined) throw new FunctionError(`cannot convert ${describeKind(value)} to an integer`);
+  return int;
 }
 
 const TRUE_STRINGS = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
@@ -241,63 +176,6 @@ function toBoolFn(args: unknown[]): boolean {
       throw new FunctionError(`cannot convert ${describeKind(value)} to a boolean`);
   }
 }
-
-/** Sprig's strslice: lists become their non-null elements as strings, a scalar a one-element list. */
-function strslice(value: unknown): string[] {
-  switch (kindOf(value)) {
-    case 'array':
-      return (value as unknown[]).filter((v) => v !== null && v !== undefined).map(strval);
-    case 'nil':
-      return [];
-    default:
-      return [strval(value)];
-  }
-}
-
-/** Go's strings.Split: an empty separator splits into characters. */
-function goSplit(s: string, sep: string): string[] {
-  return sep === '' ? Array.from(s) : s.split(sep);
-}
-
-/** Go's unicode.IsSpace (for strings.TrimSpace); JS trim() also strips U+FEFF and misses U+0085. */
-const GO_SPACE = '[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
-const TRIM_SPACE = new RegExp(`^${GO_SPACE}+|${GO_SPACE}+$`, 'g');
-
-function replaceAll(s: string, old: string, replacement: string): string {
-  if (old === '') {
-    const chars = Array.from(s);
-    checkedLength(s.length + (chars.length + 1) * replacement.length);
-    return replacement + chars.map((c) => c + replacement).join('');
-  }
-  const count = s.split(old).length - 1;
-  checkedLength(s.length + count * (replacement.length - old.length));
-  return s.replaceAll(old, () => replacement);
-}
-
-function b64decode(s: string): string {
-  if (s.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(s)) {
-    throw new FunctionError('illegal base64 data');
-  }
-  return Buffer.from(s, 'base64').toString('utf8');
-}
-
-// ---------------------------------------------------------------------------------------------
-
-const fn = (
-  minArgs: number,
-  maxArgs: number,
-  call: TemplateFunction['call'],
-  extra: Partial<TemplateFunction> = {},
-): TemplateFunction => ({
-  minArgs,
-  maxArgs,
-  call,
-  ...extra,
-});
-
-const strings1 = (f: (s: string) => unknown): TemplateFunction => fn(1, 1, (args) => f(stringArg(args, 0)));
-const strings2 = (f: (a: string, b: string) => unknown): TemplateFunction =>
-  fn(2, 2, (args) => f(stringArg(args, 0), stringArg(args, 1)));
 
 const tolerant = { acceptsMissing: true };
 
@@ -335,58 +213,14 @@ export const FUNCTIONS: ReadonlyMap<string, TemplateFunction> = new Map<string, 
       return args[2] ? args[0] : args[1];
     }),
   ],
-  [
-    'quote',
-    fn(0, MANY, (args) =>
-      args
-        .filter((a) => a !== null && a !== undefined)
-        .map((a) => goQuote(strval(a)))
-        .join(' '),
-    ),
-  ],
-  [
-    'squote',
-    fn(0, MANY, (args) =>
-      args
-        .filter((a) => a !== null && a !== undefined)
-        .map((a) => `'${strval(a)}'`)
-        .join(' '),
-    ),
-  ],
-  ['lower', strings1((s) => s.toLowerCase())],
-  ['upper', strings1((s) => s.toUpperCase())],
-  ['trim', strings1((s) => s.replace(TRIM_SPACE, ''))],
-  ['trimPrefix', strings2((prefix, s) => (s.startsWith(prefix) ? s.slice(prefix.length) : s))],
-  ['trimSuffix', strings2((suffix, s) => (suffix !== '' && s.endsWith(suffix) ? s.slice(0, -suffix.length) : s))],
-  ['hasPrefix', strings2((prefix, s) => s.startsWith(prefix))],
-  ['hasSuffix', strings2((suffix, s) => s.endsWith(suffix))],
-  ['contains', strings2((substr, s) => s.includes(substr))],
-  ['replace', fn(3, 3, (args) => replaceAll(stringArg(args, 2), stringArg(args, 0), stringArg(args, 1)))],
-  [
-    'join',
-    fn(2, 2, (args) => {
-      const parts = strslice(args[1]);
-      const sep = stringArg(args, 0);
-      checkedLength(parts.reduce((n, p) => n + p.length + sep.length, 0));
-      return parts.join(sep);
-    }),
-  ],
-  [
-    'split',
-    strings2((sep, s) => {
-      const out: PlainObject = {};
-      goSplit(s, sep).forEach((part, i) => {
-        out[`_${i}`] = part;
-      });
-      return out;
-    }),
-  ],
-  ['splitList', strings2((sep, s) => goSplit(s, sep))],
-  ['toString', fn(1, 1, (args) => strval(args[0]))],
-  ['toJson', fn(1, 1, (args) => goJson(args[0]))],
-  ['b64enc', strings1((s) => Buffer.from(s, 'utf8').toString('base64'))],
-  ['b64dec', strings1(b64decode)],
-  ['sha256sum', strings1((s) => createHash('sha256').update(s, 'utf8').digest('hex'))],
   ['toInt', fn(1, 1, toIntFn)],
   ['toBool', fn(1, 1, toBoolFn)],
+  ...STRING_FUNCTIONS,
+  ...MATH_FUNCTIONS,
+  ...COLLECTION_FUNCTIONS,
+  ...ENCODING_FUNCTIONS,
+  ...REGEX_FUNCTIONS,
+  ...SEMVER_FUNCTIONS,
+  ...MISC_FUNCTIONS,
+  ...URL_FUNCTIONS,
 ]);

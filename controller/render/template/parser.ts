@@ -7,6 +7,7 @@
 import { MAX_NESTING, TemplateFailure } from './errors.ts';
 import { type CallInfo, FUNCTIONS, type TemplateFunction } from './functions.ts';
 import { lex, type Token, type TokenType } from './lexer.ts';
+import { REFUSED } from './refused.ts';
 
 interface Span {
   /** Offsets of the expression in the source: [pos, end). */
@@ -455,7 +456,11 @@ class Parser {
     switch (token.type) {
       case 'identifier': {
         const fn = FUNCTIONS.get(token.value);
-        if (fn === undefined) this.fail(token.pos, `function "${token.value}" not defined`);
+        if (fn === undefined) {
+          const refused = REFUSED.get(token.value);
+          if (refused !== undefined) this.fail(token.pos, `function "${token.value}" is not allowed: ${refused}`);
+          this.fail(token.pos, `function "${token.value}" not defined`);
+        }
         return { kind: 'ident', ...span, name: token.value, fn };
       }
       case 'dot':

@@ -6,7 +6,7 @@ import { type Admission, startAdmission } from '../admission/admission.ts';
 import type { Registrar } from '../admission/registrar.ts';
 import { parseDuration } from '../box/duration.ts';
 import type { BoxConfig } from '../box/operator-box.ts';
-import { createApiClient, loadKubeConfig } from '../kube/api-client.ts';
+import { createApiClient } from '../kube/api-client.ts';
 import { createChildWatches } from '../kube/child-watches.ts';
 import { createDiscovery } from '../kube/discovery.ts';
 import { createEventRecorder } from '../kube/events/recorder.ts';
@@ -16,10 +16,13 @@ import { createMetrics } from '../observe/metrics.ts';
 import { startObserveServer } from '../observe/server.ts';
 import { declarativeBoxes } from '../reconcile/declarative-reconciler.ts';
 import { type RootController, startRootController } from '../root/root-controller.ts';
+import { kubeConfigFor } from './cluster.ts';
 import { boxSnapshots, katalogHealth } from './health.ts';
 
 export interface RunOptions {
   readonly kubeconfig?: string;
+  /** kubeconfig context (default: the current one). */
+  readonly context?: string;
   readonly leaderElect: boolean;
   readonly leaseNamespace: string;
   readonly leaseName: string;
@@ -51,7 +54,7 @@ const VERSION = (
 
 export async function run(options: RunOptions): Promise<void> {
   const logger = createLogger(options.logLevel);
-  const client = createApiClient(loadKubeConfig(options.kubeconfig));
+  const client = createApiClient(kubeConfigFor(options));
   const events = createEventRecorder({ client, component: 'orkestra', logger });
   const metrics = createMetrics(undefined, { version: VERSION });
   client.observe((method, _path, status) => metrics.observeRequest(method, status));

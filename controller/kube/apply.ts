@@ -86,6 +86,8 @@ export interface ApplyOptions {
   readonly force: boolean;
   readonly subresource?: 'status';
   readonly signal?: AbortSignal;
+  /** Let the API server compute the result without storing it (`orkestra diff`). */
+  readonly dryRun?: boolean;
 }
 
 export function applyObject(
@@ -97,7 +99,11 @@ export function applyObject(
   return client.request<KubeObject>({
     method: 'PATCH',
     path: resourcePath(resource, obj.metadata.namespace, obj.metadata.name, options.subresource),
-    query: { fieldManager: FIELD_MANAGER, force: options.force ? true : undefined },
+    query: {
+      fieldManager: FIELD_MANAGER,
+      force: options.force ? true : undefined,
+      dryRun: options.dryRun ? 'All' : undefined,
+    },
     contentType: 'application/apply-patch+yaml',
     // JSON is YAML: the body goes out verbatim.
     body: obj,

@@ -10,7 +10,7 @@ import { errorField } from '../observe/log.ts';
 import { renderKind, type ShorthandKind } from '../render/kinds/index.ts';
 import { formatFieldPath, readPath } from '../render/path/index.ts';
 import type { TemplateData } from '../render/template/index.ts';
-import type { ChildWatchMap } from './child-watch-set.ts';
+import type { HeldWatch } from './child-watch-set.ts';
 import { evaluationProblem } from './evaluation-error.ts';
 import { Halt } from './halt.ts';
 import { childRef, type Owner, stampOwnership } from './ownership.ts';
@@ -27,7 +27,8 @@ export function renderChildren(
   owner: Owner,
   cr: KubeObject,
   base: TemplateData,
-  w: ChildWatchMap,
+  // Only the kind's resource is read, so an offline render (`orkestra render`) can pass a plain map.
+  w: ReadonlyMap<string, Pick<HeldWatch, 'resource'>>,
   children: Record<string, KubeObject[]>,
 ): DesiredChild[] {
   const desired: DesiredChild[] = [];

@@ -23,7 +23,10 @@ export function kubeConfigFor(flags: Pick<ClusterFlags, 'kubeconfig' | 'context'
   try {
     kc = loadKubeConfig(flags.kubeconfig);
   } catch (err) {
-    throw new CliError(`cannot load kubeconfig: ${(err as Error).message}`, EXIT_USAGE);
+    throw new CliError(
+      `cannot load kubeconfig: ${(err as Error).message}; pass --kubeconfig FILE or set KUBECONFIG (in a pod the service account is used)`,
+      EXIT_USAGE,
+    );
   }
   if (flags.context !== undefined) {
     if (!kc.getContextObject(flags.context)) {

@@ -10,7 +10,7 @@ import { createApiClient } from '../kube/api-client.ts';
 import { createChildWatches } from '../kube/child-watches.ts';
 import { createDiscovery } from '../kube/discovery.ts';
 import { createEventRecorder } from '../kube/events/recorder.ts';
-import { startLeaderElection } from '../kube/leader-election.ts';
+import { type LeaderElection, startLeaderElection } from '../kube/leader-election.ts';
 import { createLogger, errorField, type LogLevel } from '../observe/log.ts';
 import { createMetrics } from '../observe/metrics.ts';
 import { startObserveServer } from '../observe/server.ts';
@@ -18,6 +18,8 @@ import { declarativeBoxes } from '../reconcile/declarative-reconciler.ts';
 import { type RootController, startRootController } from '../root/root-controller.ts';
 import { kubeConfigFor } from './cluster.ts';
 import { boxSnapshots, katalogHealth } from './health.ts';
+import { checkApiServer, listenError } from './preflight.ts';
+import { fail } from './terminal.ts';
 
 export interface RunOptions {
   readonly kubeconfig?: string;
@@ -55,6 +57,7 @@ const VERSION = (
 export async function run(options: RunOptions): Promise<void> {
   const logger = createLogger(options.logLevel);
   const client = createApiClient(kubeConfigFor(options));
+  await checkApiServer(client);
   const events = createEventRecorder({ client, component: 'orkestra', logger });
   const metrics = createMetrics(undefined, { version: VERSION });
   client.observe((method, _path, status) => metrics.observeRequest(method, status));
@@ -91,6 +94,9 @@ export async function run(options: RunOptions): Promise<void> {
           return a;
         },
         (err: unknown) => {
+          if (['EADDRINUSE', 'EACCES', 'EADDRNOTAVAIL'].includes((err as { code?: string }).code ?? '')) {
+            fail(listenError(err, options.webhookListen, '--webhook-listen'));
+          }
           logger.error(
             'cannot start the webhook server: check the certificate Secret (or --webhook-cert-dir) and --webhook-listen, or run with --no-webhooks',
             { namespace: options.webhookNamespace, name: options.webhookSecret, err: errorField(err) },
@@ -143,7 +149,29 @@ export async function run(options: RunOptions): Promise<void> {
   metrics.setWatchCount(() => (root ? 2 + root.boxes().size : 0) + childWatches.count());
 
   let shuttingDown = false;
-  const elector = options.leaderElect
+  let elector: LeaderElection | undefined;
+  const [host, portText] = options.listen.includes(':')
+    ? options.listen.split(/:(?=[^:]*$)/)
+    : ['0.0.0.0', options.listen];
+  const address = `${host || '0.0.0.0'}:${portText}`;
+  const server = await startObserveServer({
+    host: host || '0.0.0.0',
+    port: Number(portText),
+    logger,
+    metrics,
+    health: {
+      ready: () => {
+        if (root) return rootSynced ? { ready: true } : { ready: false, reason: 'caches not synced yet' };
+        if (elector?.leader()) return { ready: true };
+        return { ready: false, reason: 'no leader known yet' };
+      },
+      katalogs: () => katalogHealth(root?.observed() ?? []),
+    },
+  }).catch((err: unknown) => {
+    throw listenError(err, address, '--listen');
+  });
+  logger.info('serving health, metrics and API', { address: `${host || '0.0.0.0'}:${server.port}` });
+  elector = options.leaderElect
     ? startLeaderElection({
         client,
         namespace: options.leaseNamespace,
@@ -164,25 +192,6 @@ export async function run(options: RunOptions): Promise<void> {
       })
     : undefined;
   if (!elector) startRoot();
-
-  const [host, portText] = options.listen.includes(':')
-    ? options.listen.split(/:(?=[^:]*$)/)
-    : ['0.0.0.0', options.listen];
-  const server = await startObserveServer({
-    host: host || '0.0.0.0',
-    port: Number(portText),
-    logger,
-    metrics,
-    health: {
-      ready: () => {
-        if (root) return rootSynced ? { ready: true } : { ready: false, reason: 'caches not synced yet' };
-        if (elector?.leader()) return { ready: true };
-        return { ready: false, reason: 'no leader known yet' };
-      },
-      katalogs: () => katalogHealth(root?.observed() ?? []),
-    },
-  });
-  logger.info('serving health, metrics and API', { address: `${host || '0.0.0.0'}:${server.port}` });
 
   // One grace period covers the whole shutdown. Its last part is kept for releasing the Lease
   // (so a standby takes over at once instead of after the lease expires) and flushing Events;

@@ -1,5 +1,5 @@
 // The `orkestra` command line.
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { run } from './run.ts';
 
 const program = new Command('orkestra').description('Kubernetes operators declared as data').showHelpAfterError();
@@ -18,9 +18,18 @@ program
   .option('--shutdown-grace <d>', 'longest clean shutdown before exiting anyway', '10s')
   .option(
     '--listen <host:port>',
-    'address of /metrics, /healthz, /readyz and /api (port 0: any free port)',
-    '0.0.0.0:8080',
+    'address of /metrics, /healthz, /readyz, /api and the Control Center (port 0: any free port)',
+    '127.0.0.1:8080',
   )
+  .addOption(
+    new Option('--ui <bool>', 'serve the Control Center web view on --listen (true or false)')
+      .default(true)
+      .argParser((v) => {
+        if (v !== 'true' && v !== 'false') throw new InvalidArgumentError('expected true or false.');
+        return v === 'true';
+      }),
+  )
+  .option('--ui-token-file <file>', 'bearer token the Control Center requires (needed when --listen is not loopback)')
   .addOption(new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error']).default('info'))
   .action(run);
 

@@ -13,6 +13,9 @@ import { createLogger, errorField, type LogLevel } from '../observe/log.ts';
 import { createMetrics } from '../observe/metrics.ts';
 import { startObserveServer } from '../observe/server.ts';
 import { type RootController, startRootController } from '../root/root-controller.ts';
+import { uiAccess } from '../ui/access.ts';
+import { createControlCenter } from '../ui/control-center.ts';
+import { createRecentEvents } from '../ui/recent-events.ts';
 import { boxSnapshots, katalogHealth } from './health.ts';
 
 export interface RunOptions {
@@ -28,6 +31,10 @@ export interface RunOptions {
   readonly shutdownGrace: string;
   /** host:port of the health, metrics and API server; port 0 picks a free one. */
   readonly listen: string;
+  /** Serve the Control Center (default true). */
+  readonly ui?: boolean;
+  /** Bearer token for the Control Center; required when --listen is not loopback. */
+  readonly uiTokenFile?: string;
 }
 
 const VERSION = (
@@ -36,8 +43,20 @@ const VERSION = (
 
 export async function run(options: RunOptions): Promise<void> {
   const logger = createLogger(options.logLevel);
+  const [host, portText] = options.listen.includes(':')
+    ? options.listen.split(/:(?=[^:]*$)/)
+    : ['0.0.0.0', options.listen];
+  let access: ReturnType<typeof uiAccess>;
+  try {
+    access = uiAccess({ host: host || '0.0.0.0', enabled: options.ui ?? true, tokenFile: options.uiTokenFile });
+  } catch (err) {
+    process.stderr.write(`error: ${(err as Error).message}\n`);
+    process.exit(2);
+  }
   const client = createApiClient(loadKubeConfig(options.kubeconfig));
-  const events = createEventRecorder({ client, component: 'orkestra', logger });
+  const recorder = createEventRecorder({ client, component: 'orkestra', logger });
+  // Every Event also lands in the Control Center's per-object memory on its way to the recorder.
+  const events = createRecentEvents(recorder);
   const metrics = createMetrics(undefined, { version: VERSION });
   client.observe((method, _path, status) => metrics.observeRequest(method, status));
   const childWatches = createChildWatches(client, logger);
@@ -50,6 +69,22 @@ export async function run(options: RunOptions): Promise<void> {
   });
   let root: RootController | undefined;
   let rootSynced = false;
+  let elector: ReturnType<typeof startLeaderElection> | undefined;
+  const ui =
+    access.mode === 'off'
+      ? undefined
+      : createControlCenter({
+          access,
+          logger,
+          katalogs: () => katalogHealth(root?.observed() ?? []),
+          boxes: () => root?.boxes() ?? new Map(),
+          replica: () => {
+            const leader = elector?.leader();
+            const role = !elector ? 'single' : root ? 'leader' : 'standby';
+            return leader ? { role, leader } : { role };
+          },
+          events,
+        });
 
   const startRoot = () => {
     const r = startRootController({
@@ -57,7 +92,10 @@ export async function run(options: RunOptions): Promise<void> {
       logger,
       events,
       ...boxes,
-      boxMetrics: (id) => metrics.boxMetrics(id, () => r.boxes().get(id)?.unfinishedWork()),
+      boxMetrics: (id) => {
+        const m = metrics.boxMetrics(id, () => r.boxes().get(id)?.unfinishedWork());
+        return ui ? ui.observeBox(id, m) : m;
+      },
       onBoxStopped: (id) => metrics.removeBox(id),
     });
     root = r;
@@ -80,7 +118,7 @@ export async function run(options: RunOptions): Promise<void> {
   metrics.setWatchCount(() => (root ? 2 + root.boxes().size : 0) + childWatches.count());
 
   let shuttingDown = false;
-  const elector = options.leaderElect
+  elector = options.leaderElect
     ? startLeaderElection({
         client,
         namespace: options.leaseNamespace,
@@ -102,9 +140,6 @@ export async function run(options: RunOptions): Promise<void> {
     : undefined;
   if (!elector) startRoot();
 
-  const [host, portText] = options.listen.includes(':')
-    ? options.listen.split(/:(?=[^:]*$)/)
-    : ['0.0.0.0', options.listen];
   const server = await startObserveServer({
     host: host || '0.0.0.0',
     port: Number(portText),
@@ -118,8 +153,14 @@ export async function run(options: RunOptions): Promise<void> {
       },
       katalogs: () => katalogHealth(root?.observed() ?? []),
     },
+    ...(ui ? { ui } : {}),
   });
   logger.info('serving health, metrics and API', { address: `${host || '0.0.0.0'}:${server.port}` });
+  if (ui) {
+    const any = host === '' || host === '0.0.0.0' || host === '::' || host === '[::]';
+    const shown = any ? 'localhost' : host?.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+    logger.info('control center', { url: `http://${shown}:${server.port}/`, auth: access.mode });
+  }
 
   const graceMs = parseDuration(options.shutdownGrace);
   const shutdown = async (signal: string) => {
@@ -133,7 +174,7 @@ export async function run(options: RunOptions): Promise<void> {
     try {
       await stopRoot();
       await elector?.stop();
-      await events.stop();
+      await recorder.stop();
       await server.close();
     } catch (err) {
       logger.error('error during shutdown', { err: errorField(err) });

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { BoxMetrics, OperatorBox } from '../box/operator-box.ts';
+import type { Cache } from '../kube/cache.ts';
 import type { Logger } from '../observe/log.ts';
 import { errorField } from '../observe/log.ts';
 import type { KatalogHealth } from '../observe/server.ts';
@@ -21,12 +22,17 @@ export interface ControlCenterDeps {
   readonly logger: Logger;
   readonly katalogs: () => readonly KatalogHealth[];
   /** The running boxes by id (`katalog/box`); empty on a standby. */
-  readonly boxes: () => ReadonlyMap<string, OperatorBox>;
+  readonly boxes: () => ReadonlyMap<string, RunningBox>;
   readonly replica: () => ReplicaView;
   readonly events: Pick<RecentEvents, 'about'>;
   /** How often open pages are recomputed (default 1 s). */
   readonly tickMs?: number;
 }
+
+/** What the Control Center reads of a running box: its configuration and its watch cache. */
+export type RunningBox = Pick<OperatorBox, 'config'> & {
+  readonly reflector: { readonly cache: Pick<Cache, 'list' | 'get'> };
+};
 
 export interface ControlCenter {
   /** Mount at `/` before the 404 handler. */

@@ -72,16 +72,22 @@ before(async () => {
   client = createApiClient(loadKubeConfig(process.env.KUBECONFIG));
   await kubectlOk(['apply', '--server-side', '-f', `${root}crds/`]);
   await kubectlOk(['apply', '--server-side', '-R', '-f', `${root}examples/crds/`]);
-  await kubectlOk([
-    'wait',
-    '--for=condition=Established',
-    '--timeout=60s',
-    '-f',
-    `${root}crds/`,
-    '-R',
-    '-f',
-    `${root}examples/crds/`,
-  ]);
+  // Retried: right after an apply, kubectl wait can fail on a CRD whose status is not written yet.
+  await eventually(
+    'CRDs Established',
+    () =>
+      kubectlOk([
+        'wait',
+        '--for=condition=Established',
+        '--timeout=60s',
+        '-f',
+        `${root}crds/`,
+        '-R',
+        '-f',
+        `${root}examples/crds/`,
+      ]),
+    60_000,
+  );
   await kubectlOk(['create', 'namespace', NS]);
   await kubectlOk(['apply', '--server-side', '-f', `${root}examples/katalogs/web-platform.yaml`]);
   // A Katalog whose template does not compile: its box must show Failed with the reason.

@@ -278,6 +278,8 @@ describe('deploy/base', () => {
     assert.deepEqual(c.args?.slice(0, 2), ['run', '--leader-elect']);
     assert.ok(c.args?.includes('--lease-namespace=$(POD_NAMESPACE)'), 'lease in the pod namespace');
     assert.ok(c.args?.includes('--listen=0.0.0.0:8080'));
+    // Off loopback the Control Center needs a token; the base ships it off.
+    assert.ok(c.args?.includes('--ui=false'), 'Control Center off by default');
     const podNamespace = c.env?.find((e) => e.name === 'POD_NAMESPACE');
     assert.equal(podNamespace?.valueFrom?.fieldRef?.fieldPath, 'metadata.namespace');
     assert.deepEqual(

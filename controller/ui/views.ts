@@ -43,6 +43,9 @@ export function boxId(katalog: string, box: string): string {
   return `${katalog}/${box}`;
 }
 
+/** Code-point order: cheaper than localeCompare (no collator) and stable across locales. */
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 const TROUBLE: Readonly<Record<string, number>> = { Failed: 0, Degraded: 1, Pending: 2, Blocked: 2 };
 const rank = (phase: string) => TROUBLE[phase] ?? 3;
 
@@ -67,10 +70,10 @@ export function overviewView(source: UiSource): OverviewView {
     name: k.name,
     boxes: k.boxes
       .map((b) => boxRow(source, k.name, b))
-      .sort((a, b) => rank(a.phase) - rank(b.phase) || a.name.localeCompare(b.name)),
+      .sort((a, b) => rank(a.phase) - rank(b.phase) || byText(a.name, b.name)),
   }));
   const worst = (k: { boxes: readonly BoxRow[] }) => Math.min(3, ...k.boxes.map((b) => rank(b.phase)));
-  katalogs.sort((a, b) => worst(a) - worst(b) || a.name.localeCompare(b.name));
+  katalogs.sort((a, b) => worst(a) - worst(b) || byText(a.name, b.name));
   return { kind: 'overview', replica: source.replica(), katalogs };
 }
 
@@ -119,6 +122,18 @@ function findBox(source: UiSource, katalog: string, box: string): BoxHealth | un
     ?.boxes.find((b) => b.name === box);
 }
 
+// The snippet changes only when the box is reconfigured (a new config object): render it once.
+const snippets = new WeakMap<object, string>();
+function snippet(box: UiBox, name: string): string {
+  const config = box.config().box;
+  let text = snippets.get(config);
+  if (text === undefined) {
+    text = stringify({ crds: { [name]: config } });
+    snippets.set(config, text);
+  }
+  return text;
+}
+
 export function boxView(source: UiSource, katalog: string, box: string, q: BoxQuery): BoxView | undefined {
   const health = findBox(source, katalog, box);
   if (!health) return undefined;
@@ -136,15 +151,15 @@ export function boxView(source: UiSource, katalog: string, box: string, q: BoxQu
   all.sort(
     (a, b) =>
       Number(a.ready === 'True') - Number(b.ready === 'True') ||
-      a.namespace.localeCompare(b.namespace) ||
-      a.name.localeCompare(b.name),
+      byText(a.namespace, b.namespace) ||
+      byText(a.name, b.name),
   );
   const pages = Math.max(1, Math.ceil(all.length / PAGE_SIZE));
   const page = Math.min(Math.max(0, q.page ?? 0), pages - 1);
   return {
     kind: 'box',
     box: boxRow(source, katalog, health),
-    snippet: running ? stringify({ crds: { [box]: running.config().box } }) : '',
+    snippet: running ? snippet(running, box) : '',
     chart: source.history.series(id),
     namespaces: [...namespaces].sort(),
     total: objects.length,

@@ -3,17 +3,15 @@
 // Both figures are printed as test diagnostics.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { stringify } from 'yaml';
 import { type ApiClient, createApiClient, loadKubeConfig } from '../controller/kube/api-client.ts';
 import { launchChromium } from './support/browser.ts';
-import { createCrd, testCrd } from './support/crds.ts';
+import { applyProjectCrds, createCrd, testCrd } from './support/crds.ts';
 import { kubectlOk } from './support/kubectl.ts';
 import { type OrkestraProcess, startOrkestra } from './support/orkestra-process.ts';
 import { eventually } from './support/wait.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const GROUP = `uiscale${process.pid}.e2e.orkestra.io`;
 const KATALOG = `ui-scale-${process.pid}`;
 const NS = `ui-scale-${process.pid}`;
@@ -42,13 +40,7 @@ async function peakRss(ms: number, during?: () => Promise<void>): Promise<number
 
 before(async () => {
   client = createApiClient(loadKubeConfig(process.env.KUBECONFIG));
-  await kubectlOk(['apply', '--server-side', '-f', `${root}crds/`]);
-  // Retried: right after an apply, kubectl wait can fail on a CRD whose status is not written yet.
-  await eventually(
-    'Orkestra CRDs Established',
-    () => kubectlOk(['wait', '--for=condition=Established', '--timeout=60s', '-f', `${root}crds/`]),
-    60_000,
-  );
+  await applyProjectCrds();
   await createCrd(client, testCrd(GROUP, 'Item'));
   await kubectlOk(['create', 'namespace', NS]);
   await kubectlOk(
@@ -112,11 +104,6 @@ test(`with ${COUNT} custom resources in a box: first rows in < 1 s, RSS growth <
   await page.locator('tr[data-resource]').first().waitFor();
   const firstRowsMs = Date.now() - started;
   const inPageMs = await page.evaluate<number>('performance.now()');
-  t.diagnostic(
-    await page.evaluate<string>(
-      `JSON.stringify({nav: performance.getEntriesByType('navigation').map(e => ({responseEnd: e.responseEnd, dcl: e.domContentLoadedEventEnd})), res: performance.getEntriesByType('resource').map(e => ({n: e.name.slice(-40), s: e.startTime, rs: e.responseStart, re: e.responseEnd}))})`,
-    ),
-  );
   assert.match((await page.locator('.count').textContent()) ?? '', /of 1000\b/);
 
   // One page open for 15 s, its stream live, paging and filtering through the 1,000 rows.

@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { stringify } from 'yaml';
 import { type ApiClient, createApiClient, loadKubeConfig } from '../controller/kube/api-client.ts';
 import { launchChromium } from './support/browser.ts';
-import { createCrd, testCrd } from './support/crds.ts';
+import { applyProjectCrds, createCrd, testCrd } from './support/crds.ts';
 import { kubectlOk } from './support/kubectl.ts';
 import { type OrkestraProcess, startOrkestra } from './support/orkestra-process.ts';
 import { eventually } from './support/wait.ts';
@@ -70,24 +70,7 @@ async function seriousViolations(page: Page): Promise<string[]> {
 before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   client = createApiClient(loadKubeConfig(process.env.KUBECONFIG));
-  await kubectlOk(['apply', '--server-side', '-f', `${root}crds/`]);
-  await kubectlOk(['apply', '--server-side', '-R', '-f', `${root}examples/crds/`]);
-  // Retried: right after an apply, kubectl wait can fail on a CRD whose status is not written yet.
-  await eventually(
-    'CRDs Established',
-    () =>
-      kubectlOk([
-        'wait',
-        '--for=condition=Established',
-        '--timeout=60s',
-        '-f',
-        `${root}crds/`,
-        '-R',
-        '-f',
-        `${root}examples/crds/`,
-      ]),
-    60_000,
-  );
+  await applyProjectCrds({ examples: true });
   await kubectlOk(['create', 'namespace', NS]);
   await kubectlOk(['apply', '--server-side', '-f', `${root}examples/katalogs/web-platform.yaml`]);
   // A Katalog whose template does not compile: its box must show Failed with the reason.

@@ -133,3 +133,15 @@ export interface NotFoundView {
 }
 
 export type View = OverviewView | BoxView | ResourceView | NotFoundView;
+
+/** Which view a page shows: the page's route in the browser, the stream's query on the server. */
+export type ViewRequest =
+  | { readonly view: 'overview' }
+  | { readonly view: 'box'; readonly katalog: string; readonly box: string; readonly query: BoxQuery }
+  | {
+      readonly view: 'resource';
+      readonly katalog: string;
+      readonly box: string;
+      readonly namespace: string;
+      readonly name: string;
+    };

@@ -1,18 +1,8 @@
 // Which view a request or stream asks for, read from its query string. Unknown values fall back
 // to defaults rather than failing: the pages build these URLs themselves.
-import type { BoxQuery } from './view-model.ts';
+import { readBoxQuery } from './box-query.ts';
+import type { ViewRequest } from './view-model.ts';
 import { boxView, overviewView, resourceView, type UiSource } from './views.ts';
-
-export type ViewRequest =
-  | { readonly view: 'overview' }
-  | { readonly view: 'box'; readonly katalog: string; readonly box: string; readonly query: BoxQuery }
-  | {
-      readonly view: 'resource';
-      readonly katalog: string;
-      readonly box: string;
-      readonly namespace: string;
-      readonly name: string;
-    };
 
 type Query = Readonly<Record<string, unknown>>;
 
@@ -21,24 +11,10 @@ const text = (q: Query, key: string): string => {
   return typeof v === 'string' ? v.slice(0, 253) : '';
 };
 
-const STATES = new Set(['ready', 'notready', 'stalled']);
-
 export function parseViewRequest(q: Query): ViewRequest {
   const view = text(q, 'view');
   if (view === 'box') {
-    const state = text(q, 'state');
-    const page = Number.parseInt(text(q, 'page'), 10);
-    return {
-      view,
-      katalog: text(q, 'katalog'),
-      box: text(q, 'box'),
-      query: {
-        ...(text(q, 'ns') ? { namespace: text(q, 'ns') } : {}),
-        ...(STATES.has(state) ? { state: state as BoxQuery['state'] } : {}),
-        ...(text(q, 'q') ? { name: text(q, 'q') } : {}),
-        ...(Number.isFinite(page) && page > 0 ? { page } : {}),
-      },
-    };
+    return { view, katalog: text(q, 'katalog'), box: text(q, 'box'), query: readBoxQuery((key) => text(q, key)) };
   }
   if (view === 'resource') {
     return {

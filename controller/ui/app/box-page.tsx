@@ -2,7 +2,7 @@
 // server, so thousands of them cost one page of rows) and its part of the Katalog.
 import type { BoxQuery, BoxView } from '../view-model.ts';
 import { Chart } from './chart.tsx';
-import { Badge, Crumbs, PageTitle, TableRegion } from './components.tsx';
+import { Badge, Crumbs, DataTable, PageTitle } from './components.tsx';
 import { age, millis, percent } from './format.ts';
 import { boxHref, resourceHref } from './route.ts';
 
@@ -112,37 +112,26 @@ export function BoxPage({ view, query, onQuery }: BoxPageProps) {
             : `Showing ${first}–${last} of ${view.matched}${view.matched !== view.total ? ` (${view.total} in this box)` : ''}.`}
         </p>
         {view.rows.length > 0 && (
-          <TableRegion label={`Custom resources of box ${b.name}`}>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Namespace</th>
-                  <th scope="col">Name</th>
-                  <th scope="col">Ready</th>
-                  <th scope="col">Reason</th>
-                  <th scope="col">Age</th>
-                  <th scope="col">Ready changed</th>
-                </tr>
-              </thead>
-              <tbody>
-                {view.rows.map((r) => (
-                  <tr key={`${r.namespace}/${r.name}`} data-resource={`${r.namespace}/${r.name}`}>
-                    <td>{r.namespace || '—'}</td>
-                    <th scope="row">
-                      <a href={resourceHref(b.katalog, b.name, r.namespace, r.name)}>{r.name}</a>
-                    </th>
-                    <td>
-                      <Badge value={r.ready} />
-                      {r.stalled && <Badge value="False" label="Stalled" />}
-                    </td>
-                    <td>{r.reason}</td>
-                    <td>{age(r.createdAt)}</td>
-                    <td>{r.readySince ? `${age(r.readySince)} ago` : '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableRegion>
+          <DataTable
+            label={`Custom resources of box ${b.name}`}
+            columns={['Namespace', 'Name', 'Ready', 'Reason', 'Age', 'Ready changed']}
+          >
+            {view.rows.map((r) => (
+              <tr key={`${r.namespace}/${r.name}`} data-resource={`${r.namespace}/${r.name}`}>
+                <td>{r.namespace || '—'}</td>
+                <th scope="row">
+                  <a href={resourceHref(b.katalog, b.name, r.namespace, r.name)}>{r.name}</a>
+                </th>
+                <td>
+                  <Badge value={r.ready} />
+                  {r.stalled && <Badge value="False" label="Stalled" />}
+                </td>
+                <td>{r.reason}</td>
+                <td>{age(r.createdAt)}</td>
+                <td>{r.readySince ? `${age(r.readySince)} ago` : '—'}</td>
+              </tr>
+            ))}
+          </DataTable>
         )}
         {pages > 1 && (
           <nav aria-label="Pages" class="pager">

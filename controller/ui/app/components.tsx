@@ -21,12 +21,34 @@ export function Badge({ value, label }: { value: string; label?: string }) {
   return <span class={`badge badge-${PHASE_CLASS[value] ?? 'muted'}`}>{label ?? value}</span>;
 }
 
-/** A table that scrolls sideways on a narrow window; focusable so the keyboard can scroll it. */
-export function TableRegion({ label, children }: { label: string; children: ComponentChildren }) {
+/**
+ * A table with column headings, in a region that scrolls sideways on a narrow window; the region
+ * is focusable so the keyboard can scroll it. `children` are the body rows.
+ */
+export function DataTable({
+  label,
+  columns,
+  children,
+}: {
+  label: string;
+  columns: readonly string[];
+  children: ComponentChildren;
+}) {
   return (
     // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard (WCAG 2.1.1)
     <section class="table-wrap" tabIndex={0} aria-label={label}>
-      {children}
+      <table>
+        <thead>
+          <tr>
+            {columns.map((c) => (
+              <th key={c} scope="col">
+                {c}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
     </section>
   );
 }

@@ -93,13 +93,13 @@ function App() {
     document.getElementById('page-title')?.focus();
   }, [view]);
 
-  const pageName = route.page === 'overview' ? 'Overview' : route.page === 'box' ? `Box ${route.box}` : route.name;
+  const pageName = route.view === 'overview' ? 'Overview' : route.view === 'box' ? `Box ${route.box}` : route.name;
   useEffect(() => {
     document.title = `${pageName} · Orkestra Control Center`;
   }, [pageName]);
 
   const onQuery = (q: BoxQuery) => {
-    if (route.page !== 'box') return;
+    if (route.view !== 'box') return;
     history.replaceState(null, '', boxHref(route.katalog, route.box, q));
     setRoute(currentRoute());
   };
@@ -130,7 +130,7 @@ function App() {
     );
   } else if (view.kind === 'overview') {
     body = <OverviewPage view={view} />;
-  } else if (view.kind === 'box' && route.page === 'box') {
+  } else if (view.kind === 'box' && route.view === 'box') {
     body = <BoxPage view={view} query={route.query} onQuery={onQuery} />;
   } else if (view.kind === 'resource') {
     body = <ResourcePage view={view} />;

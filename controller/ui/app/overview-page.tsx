@@ -1,6 +1,6 @@
 // Every Katalog with its boxes, troubled boxes first, and this replica's role.
 import type { OverviewView } from '../view-model.ts';
-import { Badge, PageTitle, TableRegion } from './components.tsx';
+import { Badge, DataTable, PageTitle } from './components.tsx';
 import { millis, percent } from './format.ts';
 import { boxHref } from './route.ts';
 
@@ -26,46 +26,42 @@ export function OverviewPage({ view }: { view: OverviewView }) {
       {view.katalogs.map((k) => (
         <section key={k.name} aria-labelledby={`katalog-${k.name}`} class="katalog">
           <h2 id={`katalog-${k.name}`}>Katalog {k.name}</h2>
-          <TableRegion label={`Boxes of Katalog ${k.name}`}>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Box</th>
-                  <th scope="col">Phase</th>
-                  <th scope="col">Kind</th>
-                  <th scope="col">Workers busy / total</th>
-                  <th scope="col">Queue</th>
-                  <th scope="col">Reconciles / min</th>
-                  <th scope="col">Errors</th>
-                  <th scope="col">p95</th>
-                  <th scope="col">Managed</th>
-                  <th scope="col">Message</th>
-                </tr>
-              </thead>
-              <tbody>
-                {k.boxes.map((b) => (
-                  <tr key={b.name} data-box={b.name}>
-                    <th scope="row">
-                      <a href={boxHref(k.name, b.name)}>{b.name}</a>
-                    </th>
-                    <td>
-                      <Badge value={b.phase} />
-                    </td>
-                    <td class="mono">{b.gvk}</td>
-                    <td class="num">
-                      {b.busy} / {b.workers}
-                    </td>
-                    <td class="num">{b.queueDepth}</td>
-                    <td class="num">{b.reconcilesPerMinute}</td>
-                    <td class="num">{percent(b.errorRatio)}</td>
-                    <td class="num">{millis(b.p95Ms)}</td>
-                    <td class="num">{b.managed}</td>
-                    <td class="message">{b.message}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableRegion>
+          <DataTable
+            label={`Boxes of Katalog ${k.name}`}
+            columns={[
+              'Box',
+              'Phase',
+              'Kind',
+              'Workers busy / total',
+              'Queue',
+              'Reconciles / min',
+              'Errors',
+              'p95',
+              'Managed',
+              'Message',
+            ]}
+          >
+            {k.boxes.map((b) => (
+              <tr key={b.name} data-box={b.name}>
+                <th scope="row">
+                  <a href={boxHref(k.name, b.name)}>{b.name}</a>
+                </th>
+                <td>
+                  <Badge value={b.phase} />
+                </td>
+                <td class="mono">{b.gvk}</td>
+                <td class="num">
+                  {b.busy} / {b.workers}
+                </td>
+                <td class="num">{b.queueDepth}</td>
+                <td class="num">{b.reconcilesPerMinute}</td>
+                <td class="num">{percent(b.errorRatio)}</td>
+                <td class="num">{millis(b.p95Ms)}</td>
+                <td class="num">{b.managed}</td>
+                <td class="message">{b.message}</td>
+              </tr>
+            ))}
+          </DataTable>
         </section>
       ))}
     </>

@@ -1,7 +1,7 @@
 // One custom resource: conditions, the children Orkestra manages for it (with how often each was
 // recreated or corrected), the Events Orkestra emitted about it, its status fields and spec.
 import type { ResourceView } from '../view-model.ts';
-import { Badge, Crumbs, PageTitle, TableRegion } from './components.tsx';
+import { Badge, Crumbs, DataTable, PageTitle } from './components.tsx';
 import { age } from './format.ts';
 import { boxHref } from './route.ts';
 
@@ -58,32 +58,19 @@ export function ResourcePage({ view }: { view: ResourceView }) {
         {view.conditions.length === 0 ? (
           <p>None yet.</p>
         ) : (
-          <TableRegion label="Conditions">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Type</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Reason</th>
-                  <th scope="col">Message</th>
-                  <th scope="col">Changed</th>
-                </tr>
-              </thead>
-              <tbody>
-                {view.conditions.map((c) => (
-                  <tr key={c.type}>
-                    <th scope="row">{c.type}</th>
-                    <td>
-                      <Badge value={c.type === 'Ready' ? c.status : 'Unknown'} label={c.status} />
-                    </td>
-                    <td>{c.reason ?? ''}</td>
-                    <td class="message">{c.message ?? ''}</td>
-                    <td>{c.lastTransitionTime ? `${age(c.lastTransitionTime)} ago` : '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableRegion>
+          <DataTable label={'Conditions'} columns={['Type', 'Status', 'Reason', 'Message', 'Changed']}>
+            {view.conditions.map((c) => (
+              <tr key={c.type}>
+                <th scope="row">{c.type}</th>
+                <td>
+                  <Badge value={c.type === 'Ready' ? c.status : 'Unknown'} label={c.status} />
+                </td>
+                <td>{c.reason ?? ''}</td>
+                <td class="message">{c.message ?? ''}</td>
+                <td>{c.lastTransitionTime ? `${age(c.lastTransitionTime)} ago` : '—'}</td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
       <section aria-labelledby="children">
@@ -91,36 +78,22 @@ export function ResourcePage({ view }: { view: ResourceView }) {
         {view.children.length === 0 ? (
           <p>No children reported in status yet.</p>
         ) : (
-          <TableRegion label="Children">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Kind</th>
-                  <th scope="col">Name</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Why not ready</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Corrected</th>
-                </tr>
-              </thead>
-              <tbody>
-                {view.children.map((c) => (
-                  <tr key={`${c.kind}/${c.name}`} data-child={`${c.kind}/${c.name}`}>
-                    <td>{c.kind}</td>
-                    <th scope="row" class="mono">
-                      {c.name}
-                    </th>
-                    <td>
-                      <Badge value={c.state} />
-                    </td>
-                    <td class="message">{c.reason ?? ''}</td>
-                    <td>{c.created > 1 ? `recreated (${c.created - 1}×)` : c.created === 1 ? 'once' : '—'}</td>
-                    <td>{c.updated ? `${c.updated}×` : '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableRegion>
+          <DataTable label={'Children'} columns={['Kind', 'Name', 'State', 'Why not ready', 'Created', 'Corrected']}>
+            {view.children.map((c) => (
+              <tr key={`${c.kind}/${c.name}`} data-child={`${c.kind}/${c.name}`}>
+                <td>{c.kind}</td>
+                <th scope="row" class="mono">
+                  {c.name}
+                </th>
+                <td>
+                  <Badge value={c.state} />
+                </td>
+                <td class="message">{c.reason ?? ''}</td>
+                <td>{c.created > 1 ? `recreated (${c.created - 1}×)` : c.created === 1 ? 'once' : '—'}</td>
+                <td>{c.updated ? `${c.updated}×` : '—'}</td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
       <section aria-labelledby="events">
@@ -128,30 +101,18 @@ export function ResourcePage({ view }: { view: ResourceView }) {
         {view.events.length === 0 ? (
           <p>No Events from Orkestra about this resource since this replica started.</p>
         ) : (
-          <TableRegion label="Recent Events">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">Type</th>
-                  <th scope="col">Reason</th>
-                  <th scope="col">Message</th>
-                </tr>
-              </thead>
-              <tbody>
-                {view.events.map((e, i) => (
-                  <tr key={`${e.at}-${i}`}>
-                    <td>{age(e.at)} ago</td>
-                    <td>
-                      <Badge value={e.type === 'Warning' ? 'Degraded' : 'Unknown'} label={e.type} />
-                    </td>
-                    <td>{e.reason}</td>
-                    <td class="message">{e.message}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableRegion>
+          <DataTable label={'Recent Events'} columns={['When', 'Type', 'Reason', 'Message']}>
+            {view.events.map((e, i) => (
+              <tr key={`${e.at}-${i}`}>
+                <td>{age(e.at)} ago</td>
+                <td>
+                  <Badge value={e.type === 'Warning' ? 'Degraded' : 'Unknown'} label={e.type} />
+                </td>
+                <td>{e.reason}</td>
+                <td class="message">{e.message}</td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
       <section aria-labelledby="fields">

@@ -3,8 +3,10 @@
 // Events, keyboard navigation, an axe-core accessibility check, and no API-server load from
 // the open pages. Screenshots of each page go to e2e/artifacts/control-center/.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
@@ -244,6 +246,35 @@ describe('Control Center', () => {
       await page.waitForTimeout(300);
     }
     assert.equal(await orkestra.apiRequests('GET'), before, 'GET requests to the API server while the UI was open');
+    await page.context().close();
+  });
+
+  test('off loopback: refused without a token, and with one the page asks for it', async () => {
+    const refused = startOrkestra(['--listen', '0.0.0.0:0']);
+    const code = await new Promise<number | null>((resolve) => refused.child.once('exit', resolve));
+    assert.equal(code, 2);
+    await eventually('the refusal on stderr', () =>
+      refused.lines.some((l) =>
+        /not a loopback address: pass --ui-token-file FILE .*or --ui=false/.test(String(l.msg)),
+      ),
+    );
+
+    // The token-protected replica replaces the open one for the rest of the suite.
+    await orkestra.stop();
+    const dir = mkdtempSync(`${tmpdir()}/orkestra-ui-`);
+    const token = randomBytes(24).toString('hex');
+    writeFileSync(`${dir}/token`, `${token}\n`, { mode: 0o600 });
+    orkestra = startOrkestra(['--listen', '0.0.0.0:0', '--ui-token-file', `${dir}/token`]);
+    const port = new URL(await orkestra.baseUrl()).port;
+    const local = `http://127.0.0.1:${port}`;
+    assert.equal((await fetch(`${local}/api/ui/view?view=overview`)).status, 401);
+
+    const page = await newPage();
+    await page.goto(`${local}/`);
+    await page.getByRole('heading', { name: 'Access token' }).waitFor();
+    await page.getByLabel('Token').fill(token);
+    await page.getByRole('button', { name: 'Open' }).click();
+    await page.getByRole('heading', { name: 'Katalog web-platform' }).waitFor({ timeout: 15_000 });
     await page.context().close();
   });
 });

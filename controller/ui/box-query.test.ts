@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseRoute, resourceHref, streamQuery } from './app/route.ts';
 import { readBoxQuery, writeBoxQuery } from './box-query.ts';
+import { parseRoute, resourceHref, streamQuery } from './page-url.ts';
 import { parseViewRequest } from './view-request.ts';
 
 test('a box query survives the page URL, the stream query and the server reading it', () => {

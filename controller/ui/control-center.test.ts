@@ -93,6 +93,12 @@ describe('Control Center server, open (loopback)', () => {
       assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, 'no inline script');
       assert.doesNotMatch(html, /\bstyle=|<style/, 'no inline style');
     }
+    const deep = await fetch(`${base}/katalogs/k/boxes/site?ns=team-a&page=2`);
+    assert.equal(
+      deep.headers.get('link'),
+      '</api/ui/view?view=box&katalog=k&box=site&ns=team-a&page=2>; rel=preload; as=fetch; crossorigin=anonymous',
+      'the shell preloads its first view',
+    );
     const js = await fetch(`${base}/ui/app.js`);
     assert.match(js.headers.get('content-type') ?? '', /^text\/javascript/);
     assert.equal((await fetch(`${base}/ui/nope.js`)).status, 404);

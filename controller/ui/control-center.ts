@@ -11,6 +11,7 @@ import { errorField } from '../observe/log.ts';
 import type { KatalogHealth } from '../observe/server.ts';
 import { bearerMatches, type UiAccess } from './access.ts';
 import { BUCKET_MS, createBoxHistory } from './history.ts';
+import { parseRoute, streamQuery } from './page-url.ts';
 import type { RecentEvents } from './recent-events.ts';
 import { createSseHub } from './sse-hub.ts';
 import type { ReplicaView } from './view-model.ts';
@@ -128,8 +129,16 @@ export function createControlCenter(deps: ControlCenterDeps): ControlCenter {
   });
 
   // The shell and the bundle hold no cluster data; the data endpoints below need the token.
-  router.get(PAGES, (_req, res) => {
-    res.type('html').set('Cache-Control', 'no-store').send(shell);
+  // The shell names its page's first view as a preload, so the browser fetches it while it loads
+  // the bundle instead of after (a header, not markup: the shell stays static).
+  router.get(PAGES, (req, res) => {
+    const search = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
+    const view = `/api/ui/view?${streamQuery(parseRoute(req.path, search))}`;
+    res
+      .type('html')
+      .set('Cache-Control', 'no-store')
+      .set('Link', `<${view}>; rel=preload; as=fetch; crossorigin=anonymous`)
+      .send(shell);
   });
   router.get('/ui/:asset', (req: Request<{ asset: string }>, res, next) => {
     const a = assets.get(req.params.asset);

@@ -90,6 +90,18 @@ function conditionsOf(obj: KubeObject): Condition[] {
   return Array.isArray(list) ? (list as Condition[]) : [];
 }
 
+// Cached objects are replaced, never changed, on update: a row computed once per object version
+// serves every tick of every open page.
+const rows = new WeakMap<KubeObject, ResourceRow>();
+function cachedRow(obj: KubeObject): ResourceRow {
+  let row = rows.get(obj);
+  if (!row) {
+    row = resourceRow(obj);
+    rows.set(obj, row);
+  }
+  return row;
+}
+
 function resourceRow(obj: KubeObject): ResourceRow {
   const conditions = conditionsOf(obj);
   const ready = conditions.find((c) => c.type === 'Ready');
@@ -143,7 +155,7 @@ export function boxView(source: UiSource, katalog: string, box: string, q: BoxQu
   const namespaces = new Set<string>();
   const all: ResourceRow[] = [];
   for (const obj of objects) {
-    const row = resourceRow(obj);
+    const row = cachedRow(obj);
     namespaces.add(row.namespace);
     if (matches(row, q)) all.push(row);
   }

@@ -1,10 +1,11 @@
 // One box: its figures, a 15-minute chart, its custom resources (filtered and paged on the
 // server, so thousands of them cost one page of rows) and its part of the Katalog.
+
+import { boxHref, resourceHref } from '../page-url.ts';
 import type { BoxQuery, BoxView } from '../view-model.ts';
 import { Chart } from './chart.tsx';
 import { Badge, Crumbs, DataTable, PageTitle } from './components.tsx';
 import { age, millis, percent } from './format.ts';
-import { boxHref, resourceHref } from './route.ts';
 
 export interface BoxPageProps {
   readonly view: BoxView;

@@ -3,11 +3,11 @@
 // the theme switch and, when the server wants one, the access token form.
 import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { boxHref, parseRoute, type Route, streamQuery } from '../page-url.ts';
 import type { BoxQuery, View } from '../view-model.ts';
 import { BoxPage } from './box-page.tsx';
 import { OverviewPage } from './overview-page.tsx';
 import { ResourcePage } from './resource-page.tsx';
-import { boxHref, parseRoute, type Route, streamQuery } from './route.ts';
 import { type Connection, openStream } from './stream.ts';
 import { applyTheme, storedTheme, storeTheme, type Theme } from './theme.ts';
 
@@ -81,9 +81,28 @@ function App() {
   }, []);
 
   const query = streamQuery(route);
+  const firstLoad = useRef(true);
   useEffect(() => {
     setView(undefined);
-    return openStream(query, token, { view: setView, connection: setConnection });
+    let live = false;
+    // On the first page load the server has already named this view as a preload: take it while
+    // the stream connects. (Not with a token: the preload carries no Authorization header.)
+    if (firstLoad.current && !token) {
+      fetch(`/api/ui/view?${query}`, { mode: 'cors', credentials: 'same-origin' })
+        .then((r) => (r.ok ? (r.json() as Promise<View>) : undefined))
+        .then((v) => {
+          if (v && !live) setView(v);
+        })
+        .catch(() => {});
+    }
+    firstLoad.current = false;
+    return openStream(query, token, {
+      view: (v) => {
+        live = true;
+        setView(v);
+      },
+      connection: setConnection,
+    });
   }, [query, token]);
 
   // After an in-page navigation, move focus to the new page's heading, as a page load would.

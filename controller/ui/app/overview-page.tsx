@@ -1,8 +1,9 @@
 // Every Katalog with its boxes, troubled boxes first, and this replica's role.
+
+import { boxHref } from '../page-url.ts';
 import type { OverviewView } from '../view-model.ts';
 import { Badge, DataTable, PageTitle } from './components.tsx';
 import { millis, percent } from './format.ts';
-import { boxHref } from './route.ts';
 
 const ROLE_TEXT = {
   leader: 'This replica is the leader: it runs the boxes.',

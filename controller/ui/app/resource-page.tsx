@@ -1,9 +1,10 @@
 // One custom resource: conditions, the children Orkestra manages for it (with how often each was
 // recreated or corrected), the Events Orkestra emitted about it, its status fields and spec.
+
+import { boxHref } from '../page-url.ts';
 import type { ResourceView } from '../view-model.ts';
 import { Badge, Crumbs, DataTable, PageTitle } from './components.tsx';
 import { age } from './format.ts';
-import { boxHref } from './route.ts';
 
 export function ResourcePage({ view }: { view: ResourceView }) {
   const title = view.namespace ? `${view.namespace}/${view.name}` : view.name;

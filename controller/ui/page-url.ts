@@ -1,7 +1,7 @@
-// The pages and their URLs. Each page's URL is also what the server serves the shell under, so a
-// pasted deep link opens the same page.
-import { readBoxQuery, writeBoxQuery } from '../box-query.ts';
-import type { BoxQuery, ViewRequest } from '../view-model.ts';
+// The pages and their URLs, shared by the browser (links, history, the stream it opens) and the
+// server (the page shell's preload of its first view). A pasted deep link opens the same page.
+import { readBoxQuery, writeBoxQuery } from './box-query.ts';
+import type { BoxQuery, ViewRequest } from './view-model.ts';
 
 /** A page is the view it shows. */
 export type Route = ViewRequest;
@@ -30,7 +30,7 @@ export function parseRoute(pathname: string, search: string): Route {
   return { view: 'overview' };
 }
 
-/** The stream query for a route: the same parameters the server's view request reads. */
+/** The query of a route's view (`/api/ui/view?…`, `/api/ui/stream?…`), as the server reads it. */
 export function streamQuery(r: Route): string {
   const p = new URLSearchParams({ view: r.view });
   if (r.view === 'box') {

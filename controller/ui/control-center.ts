@@ -140,6 +140,10 @@ export function createControlCenter(deps: ControlCenterDeps): ControlCenter {
       .set('Link', `<${view}>; rel=preload; as=fetch; crossorigin=anonymous`)
       .send(shell);
   });
+  // No icon: answer browsers' automatic request without an error in their console.
+  router.get('/favicon.ico', (_req, res) => {
+    res.status(204).end();
+  });
   router.get('/ui/:asset', (req: Request<{ asset: string }>, res, next) => {
     const a = assets.get(req.params.asset);
     if (!a) return next();

@@ -13,6 +13,26 @@ import { applyTheme, storedTheme, storeTheme, type Theme } from './theme.ts';
 
 const TOKEN_KEY = 'orkestra.ui.token';
 
+/**
+ * The first page's view, fetched as soon as the bundle runs; the server named it as a preload, so
+ * the response is usually there already. Not with a token: the preload carries no Authorization.
+ */
+let preload: { query: string; view: Promise<View | undefined> } | undefined = (() => {
+  if (sessionStorage.getItem(TOKEN_KEY)) return undefined;
+  const query = streamQuery(currentRoute());
+  const view = fetch(`/api/ui/view?${query}`, { mode: 'cors', credentials: 'same-origin' })
+    .then((r) => (r.ok ? (r.json() as Promise<View>) : undefined))
+    .catch(() => undefined);
+  return { query, view };
+})();
+
+/** The preloaded view, once, if it is for this query. */
+function takePreloaded(query: string, token: string | undefined): Promise<View | undefined> | undefined {
+  const p = preload;
+  preload = undefined;
+  return p && p.query === query && !token ? p.view : undefined;
+}
+
 function currentRoute(): Route {
   return parseRoute(location.pathname, location.search);
 }
@@ -81,21 +101,13 @@ function App() {
   }, []);
 
   const query = streamQuery(route);
-  const firstLoad = useRef(true);
   useEffect(() => {
     setView(undefined);
     let live = false;
-    // On the first page load the server has already named this view as a preload: take it while
-    // the stream connects. (Not with a token: the preload carries no Authorization header.)
-    if (firstLoad.current && !token) {
-      fetch(`/api/ui/view?${query}`, { mode: 'cors', credentials: 'same-origin' })
-        .then((r) => (r.ok ? (r.json() as Promise<View>) : undefined))
-        .then((v) => {
-          if (v && !live) setView(v);
-        })
-        .catch(() => {});
-    }
-    firstLoad.current = false;
+    const preloaded = takePreloaded(query, token);
+    preloaded?.then((v) => {
+      if (v && !live) setView(v);
+    });
     return openStream(query, token, {
       view: (v) => {
         live = true;

@@ -105,7 +105,7 @@ function App() {
     setView(undefined);
     let live = false;
     const preloaded = takePreloaded(query, token);
-    preloaded?.then((v) => {
+    void preloaded?.then((v) => {
       if (v && !live) setView(v);
     });
     return openStream(query, token, {

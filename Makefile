@@ -12,6 +12,8 @@ NODE := $(NODE_BIN)/node
 STATE_DIR := .orkestra
 KUBECONFIG_FILE := $(STATE_DIR)/kubeconfig
 KUBECTL := kubectl --kubeconfig $(KUBECONFIG_FILE)
+# Where `make run` serves /metrics, the probes and the Control Center.
+UI_PORT ?= 8080
 
 UNIT_TESTS := 'api-types/**/*.test.ts' 'controller/**/*.test.ts' 'bench/**/*.test.ts'
 E2E_TESTS := 'e2e/**/*.test.ts'
@@ -27,6 +29,21 @@ node_modules/.installed: package.json package-lock.json
 
 .PHONY: deps
 deps: node_modules/.installed ## install npm dependencies (Node 24 included)
+
+.PHONY: ui
+ui: deps ## rebuild the Control Center bundle (controller/ui/assets, committed) from controller/ui/app
+	$(NODE) controller/ui/build.ts
+
+# The browser tests drive Debian's Chromium (no browser download). Installed here when missing
+# and we may; otherwise the target fails with the command to run. It never skips.
+CHROMIUM := /usr/bin/chromium
+.PHONY: chromium
+chromium: ## find or install Debian's chromium for the Control Center browser tests
+	@if [ ! -x $(CHROMIUM) ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing chromium (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+	@[ -x $(CHROMIUM) ] || { echo "$(CHROMIUM) not found: run 'sudo apt-get update && sudo apt-get install -y chromium'" >&2; exit 1; }
 
 .PHONY: binaries
 binaries: ## build (or find cached) etcd, kube-apiserver, kube-controller-manager
@@ -51,13 +68,14 @@ format: deps ## apply formatting and safe lint fixes
 .PHONY: typecheck
 typecheck: deps
 	tsc -p .
+	tsc -p controller/ui/app
 
 .PHONY: test-unit
 test-unit: deps oracle
 	$(NODE) --test --test-reporter=spec $(UNIT_TESTS)
 
 .PHONY: test-e2e
-test-e2e: deps binaries ## end-to-end tests against one shared local control plane
+test-e2e: deps binaries chromium ## end-to-end tests against one shared local control plane
 	$(NODE) e2e/control-plane/cli.ts exec -- $(NODE) --test --test-reporter=spec --test-concurrency=1 $(E2E_TESTS)
 
 .PHONY: test
@@ -90,4 +108,6 @@ run: cluster-up ## local cluster + CRDs + examples, then the controller in the f
 	@echo "  kubectl describe katalog web-platform"
 	@echo "Stop the controller with Ctrl-C and the cluster with: make cluster-down"
 	@echo
-	exec bin/orkestra run --kubeconfig $(KUBECONFIG_FILE)
+	@echo "Control Center (read-only, live): http://127.0.0.1:$(UI_PORT)/"
+	@echo
+	exec bin/orkestra run --kubeconfig $(KUBECONFIG_FILE) --listen 127.0.0.1:$(UI_PORT)

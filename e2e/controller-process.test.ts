@@ -1,14 +1,15 @@
 // `orkestra run` as a process: two replicas with --leader-elect, only the leader runs boxes,
 // a SIGKILLed leader is replaced by the standby, SIGTERM shuts down cleanly and releases the lease.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { type ApiClient, createApiClient, loadKubeConfig } from '../controller/kube/api-client.ts';
 import type { KubeObject } from '../controller/kube/object.ts';
 import { createCrd, testCrd } from './support/crds.ts';
-import { kubectlOk, testKubeconfig } from './support/kubectl.ts';
+import { kubectlOk } from './support/kubectl.ts';
+import { startOrkestra } from './support/orkestra-process.ts';
 import { eventually } from './support/wait.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -25,45 +26,25 @@ interface Replica {
 }
 
 function startReplica(name: string): Replica {
-  const child = spawn(
-    `${root}bin/orkestra`,
-    [
-      'run',
-      '--kubeconfig',
-      testKubeconfig(),
-      '--leader-elect',
-      '--lease-name',
-      LEASE,
-      '--identity',
-      name,
-      '--lease-duration',
-      `${LEASE_DURATION_MS}ms`,
-      '--renew-deadline',
-      '3s',
-      '--retry-period',
-      `${RETRY_MS}ms`,
-      '--listen',
-      '127.0.0.1:0',
-      // Two replicas on one machine: each its own webhook port (every replica serves webhooks).
-      '--webhook-listen',
-      '127.0.0.1:0',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  const replica: Replica = { name, child, lines: [] };
-  let buffered = '';
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    buffered += chunk;
-    const parts = buffered.split('\n');
-    buffered = parts.pop() ?? '';
-    for (const line of parts) {
-      try {
-        replica.lines.push(JSON.parse(line));
-      } catch {
-        replica.lines.push({ msg: line, unparsed: true });
-      }
-    }
-  });
+  const { child, lines } = startOrkestra([
+    '--leader-elect',
+    '--lease-name',
+    LEASE,
+    '--identity',
+    name,
+    '--lease-duration',
+    `${LEASE_DURATION_MS}ms`,
+    '--renew-deadline',
+    '3s',
+    '--retry-period',
+    `${RETRY_MS}ms`,
+    '--listen',
+    '127.0.0.1:0',
+    // Two replicas on one machine: each its own webhook port (every replica serves webhooks).
+    '--webhook-listen',
+    '127.0.0.1:0',
+  ]);
+  const replica: Replica = { name, child, lines };
   child.on('exit', (code) => {
     replica.exit = code;
   });

@@ -284,6 +284,8 @@ describe('deploy/base', () => {
     assert.ok(c.args?.includes('--listen=0.0.0.0:8080'));
     assert.ok(c.args?.includes('--webhook-listen=0.0.0.0:9443'));
     assert.ok(c.args?.includes('--webhook-namespace=$(POD_NAMESPACE)'), 'certificate Secret in the pod namespace');
+    // Off loopback the Control Center needs a token; the base ships it off.
+    assert.ok(c.args?.includes('--ui=false'), 'Control Center off by default');
     const podNamespace = c.env?.find((e) => e.name === 'POD_NAMESPACE');
     assert.equal(podNamespace?.valueFrom?.fieldRef?.fieldPath, 'metadata.namespace');
     assert.deepEqual(

@@ -10,6 +10,7 @@ import type { EventRecorder } from '../controller/kube/events/recorder.ts';
 import type { KubeList, KubeObject } from '../controller/kube/object.ts';
 import type { RootController } from '../controller/root/root-controller.ts';
 import { getOrUndefined, type InProcessController, startInProcessController } from './support/controller.ts';
+import { applyProjectCrds } from './support/crds.ts';
 import { kubectlOk } from './support/kubectl.ts';
 import { eventually } from './support/wait.ts';
 
@@ -53,18 +54,7 @@ before(async () => {
   controllerClient.observe((method, path) => {
     if (method !== 'GET' && method !== 'WATCH') writes.push(`${method} ${path}`);
   });
-  await kubectlOk(['apply', '--server-side', '-f', `${root}crds/`]);
-  await kubectlOk(['apply', '--server-side', '-R', '-f', `${root}examples/crds/`]);
-  await kubectlOk([
-    'wait',
-    '--for=condition=Established',
-    '--timeout=60s',
-    '-f',
-    `${root}crds/`,
-    '-R',
-    '-f',
-    `${root}examples/crds/`,
-  ]);
+  await applyProjectCrds({ examples: true });
   await kubectlOk(['create', 'namespace', NS]);
   await kubectlOk(['apply', '--server-side', '-f', `${root}examples/katalogs/web-platform.yaml`]);
   running = startInProcessController(controllerClient);

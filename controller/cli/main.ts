@@ -1,6 +1,6 @@
 // The `orkestra` command line (also `kubectl orkestra`). Data goes to stdout, errors to stderr as
 // one `error: …` line; exit 0 clean, 1 findings or changes, 2 usage errors.
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CliError, EXIT_USAGE, fail } from './terminal.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -31,9 +31,18 @@ export function buildProgram(name = 'orkestra'): Command {
     )
     .option(
       '--listen <host:port>',
-      'address of /metrics, /healthz, /readyz and /api (port 0: any free port)',
-      '0.0.0.0:8080',
+      'address of /metrics, /healthz, /readyz, /api and the Control Center (port 0: any free port)',
+      '127.0.0.1:8080',
     )
+    .addOption(
+      new Option('--ui <bool>', 'serve the Control Center web view on --listen (true or false)')
+        .default(true)
+        .argParser((v) => {
+          if (v !== 'true' && v !== 'false') throw new InvalidArgumentError('expected true or false.');
+          return v === 'true';
+        }),
+    )
+    .option('--ui-token-file <file>', 'bearer token the Control Center requires (needed when --listen is not loopback)')
     .option('--no-webhooks', 'serve and register no admission or conversion webhooks')
     .option(
       '--webhook-listen <host:port>',

@@ -16,10 +16,13 @@ import { createMetrics } from '../observe/metrics.ts';
 import { startObserveServer } from '../observe/server.ts';
 import { declarativeBoxes } from '../reconcile/declarative-reconciler.ts';
 import { type RootController, startRootController } from '../root/root-controller.ts';
+import { uiAccess } from '../ui/access.ts';
+import { createControlCenter } from '../ui/control-center.ts';
+import { createRecentEvents } from '../ui/recent-events.ts';
 import { kubeConfigFor } from './cluster.ts';
 import { boxSnapshots, katalogHealth } from './health.ts';
 import { checkApiServer, listenError } from './preflight.ts';
-import { fail } from './terminal.ts';
+import { CliError, EXIT_USAGE, fail } from './terminal.ts';
 
 export interface RunOptions {
   readonly kubeconfig?: string;
@@ -48,6 +51,10 @@ export interface RunOptions {
   readonly webhookService: string;
   /** Name of the Secret holding the self-managed certificates. */
   readonly webhookSecret: string;
+  /** Serve the Control Center (default true). */
+  readonly ui?: boolean;
+  /** Bearer token for the Control Center; required when --listen is not loopback. */
+  readonly uiTokenFile?: string;
 }
 
 const VERSION = (
@@ -56,9 +63,20 @@ const VERSION = (
 
 export async function run(options: RunOptions): Promise<void> {
   const logger = createLogger(options.logLevel);
+  const [host, portText] = options.listen.includes(':')
+    ? options.listen.split(/:(?=[^:]*$)/)
+    : ['0.0.0.0', options.listen];
+  let access: ReturnType<typeof uiAccess>;
+  try {
+    access = uiAccess({ host: host || '0.0.0.0', enabled: options.ui ?? true, tokenFile: options.uiTokenFile });
+  } catch (err) {
+    throw new CliError((err as Error).message, EXIT_USAGE);
+  }
   const client = createApiClient(kubeConfigFor(options));
   await checkApiServer(client);
-  const events = createEventRecorder({ client, component: 'orkestra', logger });
+  const recorder = createEventRecorder({ client, component: 'orkestra', logger });
+  // Every Event also lands in the Control Center's per-object memory on its way to the recorder.
+  const events = createRecentEvents(recorder);
   const metrics = createMetrics(undefined, { version: VERSION });
   client.observe((method, _path, status) => metrics.observeRequest(method, status));
   const childWatches = createChildWatches(client, logger);
@@ -107,6 +125,22 @@ export async function run(options: RunOptions): Promise<void> {
     : Promise.resolve(undefined);
   let runningBoxes: readonly BoxConfig[] = [];
   let registrar: Registrar | undefined;
+  let elector: LeaderElection | undefined;
+  const ui =
+    access.mode === 'off'
+      ? undefined
+      : createControlCenter({
+          access,
+          logger,
+          katalogs: () => katalogHealth(root?.observed() ?? []),
+          boxes: () => root?.boxes() ?? new Map(),
+          replica: () => {
+            const leader = elector?.leader();
+            const role = !elector ? 'single' : root ? 'leader' : 'standby';
+            return leader ? { role, leader } : { role };
+          },
+          events,
+        });
 
   const startRoot = () => {
     const r = startRootController({
@@ -114,7 +148,10 @@ export async function run(options: RunOptions): Promise<void> {
       logger,
       events,
       ...boxes,
-      boxMetrics: (id) => metrics.boxMetrics(id, () => r.boxes().get(id)?.unfinishedWork()),
+      boxMetrics: (id) => {
+        const m = metrics.boxMetrics(id, () => r.boxes().get(id)?.unfinishedWork());
+        return ui ? ui.observeBox(id, m) : m;
+      },
       onBoxStopped: (id) => metrics.removeBox(id),
       onBoxesChanged: (running) => {
         runningBoxes = running;
@@ -149,10 +186,6 @@ export async function run(options: RunOptions): Promise<void> {
   metrics.setWatchCount(() => (root ? 2 + root.boxes().size : 0) + childWatches.count());
 
   let shuttingDown = false;
-  let elector: LeaderElection | undefined;
-  const [host, portText] = options.listen.includes(':')
-    ? options.listen.split(/:(?=[^:]*$)/)
-    : ['0.0.0.0', options.listen];
   const address = `${host || '0.0.0.0'}:${portText}`;
   const server = await startObserveServer({
     host: host || '0.0.0.0',
@@ -167,10 +200,16 @@ export async function run(options: RunOptions): Promise<void> {
       },
       katalogs: () => katalogHealth(root?.observed() ?? []),
     },
+    ...(ui ? { ui } : {}),
   }).catch((err: unknown) => {
     throw listenError(err, address, '--listen');
   });
   logger.info('serving health, metrics and API', { address: `${host || '0.0.0.0'}:${server.port}` });
+  if (ui) {
+    const any = host === '' || host === '0.0.0.0' || host === '::' || host === '[::]';
+    const shown = any ? 'localhost' : host?.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+    logger.info('control center', { url: `http://${shown}:${server.port}/`, auth: access.mode });
+  }
   elector = options.leaderElect
     ? startLeaderElection({
         client,
@@ -225,7 +264,7 @@ export async function run(options: RunOptions): Promise<void> {
     await step('stop boxes', stopRoot(boxesMs * 0.9), boxesMs);
     const left = () => graceMs - (performance.now() - started) - 100;
     await step('release the lease', elector?.stop() ?? Promise.resolve(), left());
-    await step('flush events', events.stop(), left());
+    await step('flush events', recorder.stop(), left());
     await step('stop the webhook server', admission?.stop() ?? Promise.resolve(), left());
     await step('close the server', server.close(), left());
     clearTimeout(deadline);

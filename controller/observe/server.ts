@@ -2,7 +2,7 @@
 // JSON API over the Katalogs and their boxes (the Control Center reads it).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Logger } from './log.ts';
 import { errorField } from './log.ts';
 import type { OrkestraMetrics } from './metrics.ts';
@@ -57,6 +57,8 @@ export interface ObserveServerOptions {
   readonly sampleIntervalMs?: number;
   /** Monotonic milliseconds, for the rate window; injectable for tests. */
   readonly now?: () => number;
+  /** Extra read-only routes (the Control Center), mounted before the 404; closed with the server. */
+  readonly ui?: { readonly router: RequestHandler; close(): void };
 }
 
 export interface ObserveServer {
@@ -193,6 +195,8 @@ export async function startObserveServer(options: ObserveServerOptions): Promise
     res.json(detail(k, b));
   });
 
+  if (options.ui) app.use(options.ui.router);
+
   app.use((req, res) => {
     res.status(404).json({ error: `no route for ${req.method} ${req.path}` });
   });
@@ -240,6 +244,7 @@ export async function startObserveServer(options: ObserveServerOptions): Promise
     close() {
       closing ??= new Promise<void>((resolve, reject) => {
         clearInterval(sampler);
+        options.ui?.close();
         server.close((err) => (err ? reject(err) : resolve()));
         // Keep-alive connections with no request in flight would otherwise hold close() open.
         server.closeIdleConnections();

@@ -4,6 +4,23 @@ import type { KubeObject } from '../../controller/kube/object.ts';
 import { kubectlOk } from './kubectl.ts';
 import { eventually } from './wait.ts';
 
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * Applies Orkestra's CRDs (and, with `examples`, the examples' CRDs) server-side and waits until
+ * they are Established. The wait is retried: right after an apply, `kubectl wait` can fail on a
+ * CRD whose status is not written yet.
+ */
+export async function applyProjectCrds(options: { examples?: boolean } = {}): Promise<void> {
+  const files = ['-f', `${root}crds/`, ...(options.examples ? ['-R', '-f', `${root}examples/crds/`] : [])];
+  await kubectlOk(['apply', '--server-side', ...files]);
+  await eventually(
+    'CRDs Established',
+    () => kubectlOk(['wait', '--for=condition=Established', '--timeout=60s', ...files]),
+    60_000,
+  );
+}
+
 /** A minimal namespaced CRD with a status subresource and an open spec, for tests. */
 export function testCrd(group: string, kind: string, versions: readonly string[] = ['v1']): KubeObject {
   const plural = `${kind.toLowerCase()}s`;

@@ -25,6 +25,7 @@ program
     'address of /metrics, /healthz, /readyz and /api (port 0: any free port)',
     '0.0.0.0:8080',
   )
+  .option('--hooks-dir <dir>', 'directory of typed hook modules (<module>.ts), reloaded when a file changes')
   .addOption(new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error']).default('info'))
   .action(run);
 

@@ -3,6 +3,7 @@
 // replica. SIGTERM/SIGINT drain the boxes, release the lease and exit within the grace period.
 import { readFileSync } from 'node:fs';
 import { parseDuration } from '../box/duration.ts';
+import { createTypedHooks } from '../hooks/typed-hooks.ts';
 import { createApiClient, loadKubeConfig } from '../kube/api-client.ts';
 import { createChildWatches } from '../kube/child-watches.ts';
 import { createDiscovery } from '../kube/discovery.ts';
@@ -28,6 +29,8 @@ export interface RunOptions {
   readonly shutdownGrace: string;
   /** host:port of the health, metrics and API server; port 0 picks a free one. */
   readonly listen: string;
+  /** Directory of typed hook modules (`hooks.module` names a file in it). */
+  readonly hooksDir?: string;
 }
 
 const VERSION = (
@@ -47,6 +50,10 @@ export async function run(options: RunOptions): Promise<void> {
     childWatches,
     events,
     applyCounter: (id) => metrics.applyCounter(id),
+    hooks: {
+      typed: createTypedHooks(options.hooksDir),
+      observe: (box, code, seconds) => metrics.observeHook(box, code, seconds),
+    },
   });
   let root: RootController | undefined;
   let rootSynced = false;

@@ -43,6 +43,14 @@ export function postHook(call: HttpHookCall): Promise<HookResponse> {
   const payload = Buffer.from(JSON.stringify(call.request));
   const transport = url.protocol === 'https:' ? https : http;
   return new Promise<HookResponse>((resolve, reject) => {
+    // The first outcome wins: a destroyed request still reports errors and ends afterwards.
+    let settled = false;
+    const fail = (err: HookError) => {
+      if (settled) return;
+      settled = true;
+      req.destroy();
+      reject(err);
+    };
     const req = transport.request(
       url,
       {
@@ -62,18 +70,16 @@ export function postHook(call: HttpHookCall): Promise<HookResponse> {
         let size = 0;
         res.on('data', (chunk: Buffer) => {
           size += chunk.length;
-          if (size > limit) {
-            req.destroy(new HookError(`${where}: response larger than ${limit} bytes`, false, 'too_large'));
-            return;
-          }
-          chunks.push(chunk);
+          if (size > limit) fail(new HookError(`${where}: response larger than ${limit} bytes`, false, 'too_large'));
+          else chunks.push(chunk);
         });
-        res.on('error', (err) => reject(err));
+        res.on('error', (err) => fail(new HookError(`${where}: ${err.message}`, true, 'error')));
         res.on('end', () => {
+          if (settled) return;
           const body = Buffer.concat(chunks);
           const status = res.statusCode ?? 0;
           if (status < 200 || status > 299) {
-            reject(
+            fail(
               new HookError(
                 `${where} answered ${status} ${res.statusMessage ?? ''}: ${excerpt(body)}`.trimEnd(),
                 retryableStatus(status),
@@ -86,22 +92,20 @@ export function postHook(call: HttpHookCall): Promise<HookResponse> {
           try {
             json = JSON.parse(body.toString('utf8'));
           } catch {
-            reject(new HookError(`${where} answered ${status} with invalid JSON: ${excerpt(body)}`, false, 'invalid'));
+            fail(new HookError(`${where} answered ${status} with invalid JSON: ${excerpt(body)}`, false, 'invalid'));
             return;
           }
           const checked = checkResponse(json);
-          if ('invalid' in checked) reject(new HookError(`${where}: ${checked.invalid}`, false, 'invalid'));
-          else resolve(checked.response);
+          if ('invalid' in checked) fail(new HookError(`${where}: ${checked.invalid}`, false, 'invalid'));
+          else {
+            settled = true;
+            resolve(checked.response);
+          }
         });
       },
     );
-    req.on('timeout', () =>
-      req.destroy(new HookError(`${where}: no answer within ${call.timeoutMs} ms`, true, 'timeout')),
-    );
-    req.on('error', (err) => {
-      if (err instanceof HookError) reject(err);
-      else reject(new HookError(`${where}: ${err.message}`, true, 'error'));
-    });
+    req.on('timeout', () => fail(new HookError(`${where}: no answer within ${call.timeoutMs} ms`, true, 'timeout')));
+    req.on('error', (err) => fail(new HookError(`${where}: ${err.message}`, true, 'error')));
     req.end(payload);
   });
 }

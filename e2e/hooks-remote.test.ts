@@ -14,7 +14,7 @@ import { type ApiClient, createApiClient, loadKubeConfig } from '../controller/k
 import { createMetrics, type OrkestraMetrics } from '../controller/observe/metrics.ts';
 import { type InProcessController, startInProcessController } from './support/controller.ts';
 import { applyOrkestraCrds } from './support/crds.ts';
-import { deleteAndWaitGone, settled } from './support/custom-resources.ts';
+import { deleteAndWaitGone, serverSideApply, settled } from './support/custom-resources.ts';
 import { condition, type HookBoxes, hookBoxes } from './support/hook-boxes.ts';
 import { kubectlOk } from './support/kubectl.ts';
 import { eventually } from './support/wait.ts';
@@ -30,14 +30,18 @@ let python: ChildProcessWithoutNullStreams | undefined;
 
 // The Node hook server: the test decides its answer and sees every request.
 let answer: (req: HookRequest) => Answer = () => ({ status: 200, body: {} });
-const seen: { path: string; body: HookRequest }[] = [];
+const seen: { path: string; body: HookRequest; token?: string }[] = [];
 const server = http.createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on('data', (c: Buffer) => chunks.push(c));
   req.on('end', () => {
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as HookRequest;
-    seen.push({ path: req.url ?? '', body });
-    const a = answer(body);
+    const token = req.headers['x-token'] as string | undefined;
+    seen.push({ path: req.url ?? '', body, token });
+    // The `secured` box's calls are answered here, whatever the test in progress expects.
+    const a: Answer = req.url?.startsWith('/secured/')
+      ? { status: 200, body: body.finalizing ? {} : { status: { auth: token ?? 'none' } } }
+      : answer(body);
     res.writeHead(a.status, { 'content-type': 'application/json' });
     res.end(typeof a.body === 'string' ? a.body : JSON.stringify(a.body));
   });
@@ -59,6 +63,15 @@ const gadgetHook = (color: string, extra: Record<string, unknown> = {}) => ({
 
 const ready = (o: { status?: unknown } | undefined) =>
   condition(o as Parameters<typeof condition>[0], 'Ready')?.status === 'True';
+
+function writeToken(token: string) {
+  return serverSideApply(client, `/api/v1/namespaces/${boxes.namespace}/secrets/hook-token`, {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'hook-token', namespace: boxes.namespace },
+    data: { token: Buffer.from(token).toString('base64') },
+  });
+}
 
 async function hookCount(code: string): Promise<number> {
   const text = await metrics.registry.metrics();
@@ -83,7 +96,18 @@ before(async () => {
   });
   await applyOrkestraCrds();
   await kubectlOk(['create', 'namespace', boxes.namespace]);
-  for (const box of ['gadget', 'metac', 'both']) await boxes.crd(box);
+  for (const box of ['gadget', 'metac', 'both', 'secured']) await boxes.crd(box);
+  await writeToken('first');
+  await boxes.applyKatalog('secured', {
+    reconcile: {
+      onReconcile: { configMaps: [{ name: '{{ .metadata.name }}-first', data: { auth: '{{ .status.auth }}' } }] },
+      remote: {
+        endpoint: `http://127.0.0.1:${port}/secured/{{ .metadata.name }}`,
+        runHooksFirst: true,
+        auth: { secretRef: { namespace: boxes.namespace, name: 'hook-token', key: 'token' }, header: 'X-Token' },
+      },
+    },
+  });
   await boxes.applyKatalog('gadget', {
     reconcile: {
       queue: { retryBackoff: { initial: '50ms', max: '1s' } },
@@ -111,6 +135,7 @@ before(async () => {
   });
   await boxes.boxStatus('gadget', (s) => s.phase === 'Running');
   await boxes.boxStatus('metac', (s) => s.phase === 'Running');
+  await boxes.boxStatus('secured', (s) => s.phase === 'Running');
 });
 
 after(async () => {
@@ -270,6 +295,21 @@ describe('remote hooks', () => {
       () => boxes.cr('metac', 'm'),
       'status from the Python hook, counting the child it observes',
       (o) => o.status?.greeting === 'Hello, Metacontroller!' && o.status.configMaps === 1 && ready(o),
+    );
+  });
+
+  test('runHooksFirst: templates see the status of a hook that ran first; its auth header follows the Secret', async () => {
+    await boxes.applyCr('secured', 's', { n: 1 });
+    await eventually('template child rendered from the hook status', async () => {
+      return (await boxes.configMap('s-first'))?.data?.auth === 'first';
+    });
+    const first = seen.findLast((r) => r.path === '/secured/s');
+    assert.deepEqual(first?.body.rendered, [], 'a hook that runs first sees no rendered children');
+    await writeToken('rotated');
+    await boxes.applyCr('secured', 's', { n: 2 });
+    await eventually(
+      'the rotated token is sent',
+      async () => (await boxes.configMap('s-first'))?.data?.auth === 'rotated',
     );
   });
 

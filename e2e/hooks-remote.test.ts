@@ -16,7 +16,7 @@ import { type InProcessController, startInProcessController } from './support/co
 import { applyOrkestraCrds } from './support/crds.ts';
 import { deleteAndWaitGone, serverSideApply, settled } from './support/custom-resources.ts';
 import { condition, type HookBoxes, hookBoxes } from './support/hook-boxes.ts';
-import { kubectlOk } from './support/kubectl.ts';
+import { kubectl, kubectlOk } from './support/kubectl.ts';
 import { eventually } from './support/wait.ts';
 
 type Answer = { status: number; body: unknown };
@@ -310,6 +310,33 @@ describe('remote hooks', () => {
     await eventually(
       'the rotated token is sent',
       async () => (await boxes.configMap('s-first'))?.data?.auth === 'rotated',
+    );
+  });
+
+  test('the API server accepts the example Katalogs and refuses an endpoint that is not http(s) (CEL)', async () => {
+    const examples = fileURLToPath(new URL('../examples/hooks/', import.meta.url));
+    const dryRun = ['apply', '--server-side', '--dry-run=server'];
+    await kubectlOk([...dryRun, '-f', `${examples}katalog-typed.yaml`, '-f', `${examples}katalog-remote.yaml`]);
+    const refused = await kubectl(
+      dryRun.concat(['-f', '-']),
+      JSON.stringify({
+        apiVersion: 'orkestra.orkspace.io/v1alpha1',
+        kind: 'Katalog',
+        metadata: { name: `hooks-cel-${process.pid}` },
+        spec: {
+          crds: {
+            x: {
+              apiTypes: { group: 'x.example.io', version: 'v1', kind: 'X' },
+              operatorBox: { reconcile: { remote: { endpoint: 'ftp://h/x' } } },
+            },
+          },
+        },
+      }),
+    );
+    assert.notEqual(refused.code, 0);
+    assert.match(
+      refused.stderr,
+      /spec\.crds\[x\]\.operatorBox\.reconcile\.remote\.endpoint: Invalid value: .*endpoint must be an http:\/\/ or https:\/\/ URL/,
     );
   });
 

@@ -87,6 +87,16 @@ describe('typed hooks', () => {
     assert.deepEqual(await call('spin', { timeout: '2s' }), { status: { ok: true } });
   });
 
+  test("a hook looping in one box's pool does not hold up another box's hooks", async () => {
+    writeHook('forever', '{ sync: () => { for (;;) {} } }');
+    writeHook('quick', '{ sync: () => ({ status: { quick: true } }) }');
+    const spinning = call('forever', { timeout: '3s' });
+    const started = performance.now();
+    assert.deepEqual(await call('quick'), { status: { quick: true } });
+    assert.ok(performance.now() - started < 2_000, 'answered while the other pool spins');
+    await assert.rejects(spinning, /ran longer than its timeout of 3000 ms/);
+  });
+
   test('a hook that leaks past its heap limit is terminated and reported', async () => {
     writeHook('leak', `{ sync: () => { const a = []; for (;;) a.push(new Array(100000).fill({ x: 1 })); } }`);
     await assert.rejects(call('leak', { timeout: '20s', maxHeapMb: 16 }), /exceeded its heap limit of 16 MiB/);

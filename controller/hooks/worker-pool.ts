@@ -35,7 +35,7 @@ export interface WorkerPool {
 export function createWorkerPool(options: { readonly size: number; readonly maxHeapMb: number }): WorkerPool {
   const idle: Worker[] = [];
   const all = new Set<Worker>();
-  const waiting: ((w: Worker) => void)[] = [];
+  const waiting: { resolve: (w: Worker) => void; reject: (err: Error) => void }[] = [];
   let closed = false;
 
   const spawn = () => {
@@ -53,12 +53,12 @@ export function createWorkerPool(options: { readonly size: number; readonly maxH
     const w = idle.pop();
     if (w) return Promise.resolve(w);
     if (all.size < options.size) return Promise.resolve(spawn());
-    return new Promise((resolve) => waiting.push(resolve));
+    return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
   };
 
   const release = (w: Worker) => {
     const next = waiting.shift();
-    if (next) next(w);
+    if (next) next.resolve(w);
     else idle.push(w);
   };
 
@@ -66,8 +66,9 @@ export function createWorkerPool(options: { readonly size: number; readonly maxH
   const discard = (w: Worker) => {
     all.delete(w);
     void w.terminate();
+    if (closed) return;
     const next = waiting.shift();
-    if (next) next(spawn());
+    if (next) next.resolve(spawn());
   };
 
   async function run(call: PoolCall): Promise<unknown> {
@@ -137,6 +138,7 @@ export function createWorkerPool(options: { readonly size: number; readonly maxH
     size: () => all.size,
     async close() {
       closed = true;
+      for (const w of waiting.splice(0)) w.reject(new HookError('the hook pool is closed', true, 'error'));
       const workers = [...all];
       all.clear();
       idle.length = 0;

@@ -6,6 +6,7 @@ import {
   fieldPath,
   freeform,
   GROUP,
+  mapOf,
   oneOf,
   QUALIFIED_NAME,
   RFC1123_LABEL,
@@ -85,6 +86,104 @@ const Queue = Type.Object(
   { description: 'Work queue tuning (client-go semantics).' },
 );
 
+const HookCommon = {
+  runHooksFirst: Type.Optional(
+    Type.Boolean({
+      description:
+        'Run the hook before the templates (default false: templates first, and the hook sees their output in `rendered`).',
+    }),
+  ),
+  override: Type.Optional(
+    Type.Boolean({
+      description:
+        "A child the hook returns replaces a template's child of the same kind, namespace and name (default false: the template's wins).",
+    }),
+  ),
+  args: Type.Optional(
+    mapOf(template('A value (a template over the custom resource).'), 'Arguments passed to the hook as `args`.', {
+      maxProperties: 64,
+    }),
+  ),
+};
+
+const TypedHook = Type.Object(
+  {
+    module: Type.String({
+      description: 'Name of the hook module in --hooks-dir: <module>.ts (or .mts, .js, .mjs).',
+      pattern: RFC1123_LABEL,
+      maxLength: 63,
+    }),
+    timeout: Type.Optional(duration('Longest one call may run before its worker is terminated (default 10s).')),
+    maxHeapMb: Type.Optional(
+      Type.Integer({
+        description: "Heap limit of the hook's worker threads in MiB (default 64).",
+        minimum: 16,
+        maximum: 4096,
+      }),
+    ),
+    ...HookCommon,
+  },
+  { description: 'A typed TypeScript hook, run in worker threads (see docs: hooks).' },
+);
+
+const RemoteHook = Type.Object(
+  {
+    endpoint: template('URL the hook is POSTed to (a template over the custom resource).', {
+      maxLength: 2048,
+    }),
+    timeout: Type.Optional(duration('Longest one call may take (default 10s).')),
+    auth: Type.Optional(
+      Type.Object(
+        {
+          secretRef: Type.Object(
+            {
+              namespace: Type.String({
+                pattern: RFC1123_LABEL,
+                maxLength: 63,
+                description: 'Namespace of the Secret.',
+              }),
+              name: Type.String({ pattern: QUALIFIED_NAME, maxLength: 253, description: 'Name of the Secret.' }),
+              key: Type.String({ maxLength: 253, description: 'Key in the Secret whose value is sent.' }),
+            },
+            { description: 'The Secret holding the header value; re-read when it changes.' },
+          ),
+          header: Type.Optional(
+            Type.String({
+              maxLength: 128,
+              pattern: '^[A-Za-z0-9-]+$',
+              description: 'Header name (default Authorization).',
+            }),
+          ),
+        },
+        { description: 'An authentication header sent with every call.' },
+      ),
+    ),
+    caBundle: Type.Optional(
+      Type.String({
+        maxLength: 65536,
+        description: 'Base64-encoded PEM CA certificates that verify the endpoint (default: the system roots).',
+      }),
+    ),
+    ...HookCommon,
+  },
+  {
+    description: "A dynamic HTTP hook in any language; a superset of Metacontroller's sync hook contract.",
+    ...celRules({
+      rule: "self.endpoint.startsWith('https://') || self.endpoint.startsWith('http://')",
+      message: 'endpoint must be an http:// or https:// URL',
+      fieldPath: '.endpoint',
+    }),
+  },
+);
+
+const ManagedResource = Type.Object(
+  {
+    apiVersion: Type.String({ maxLength: 253, description: 'e.g. v1 or apps/v1.' }),
+    kind: Type.String({ pattern: '^[A-Z][A-Za-z0-9]*$', maxLength: 63, description: 'e.g. ConfigMap.' }),
+  },
+  { description: 'A kind the hook may return as a child and read through its cache accessor.' },
+);
+
 const Reconcile = Type.Object(
   {
     workers: Type.Optional(
@@ -103,6 +202,14 @@ const Reconcile = Type.Object(
         },
         { description: 'Runs before the finalizer is released.' },
       ),
+    ),
+    hooks: Type.Optional(TypedHook),
+    remote: Type.Optional(RemoteHook),
+    managedResources: Type.Optional(
+      Type.Array(ManagedResource, {
+        description: "Kinds beyond the templates' that hooks may return and read (their child watches are held).",
+        maxItems: 32,
+      }),
     ),
   },
   { description: 'How custom resources are reconciled.' },

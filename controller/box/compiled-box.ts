@@ -5,6 +5,7 @@ import type { Box } from '../../api-types/box.ts';
 import type { ChildKindKey } from '../../api-types/children.ts';
 import type { Condition } from '../../api-types/condition.ts';
 import { type CompiledConversionPath, compileConversionPath } from '../admission/conversion.ts';
+import { type CompiledHook, compileHook } from '../hooks/compiled-hook.ts';
 import { type CompiledCondition, celReferences, compileCondition, compileGate } from '../render/condition/index.ts';
 import { type FieldPath, parseFieldPath, readPath } from '../render/path/index.ts';
 import { type CompiledValue, compileValue } from '../render/template/index.ts';
@@ -105,6 +106,8 @@ export interface CompiledBox {
   readonly conversion: readonly CompiledConversionPath[];
   readonly conditionsEnabled: boolean;
   readonly eventsEnabled: boolean;
+  /** The box's hook (typed or remote), if it declares one. */
+  readonly hook: CompiledHook | undefined;
   /**
    * Whether deleting a custom resource can leave work the garbage collector cannot do: onDelete
    * groups, or children placed in another namespace. (Cluster-scoped child kinds are only known
@@ -207,8 +210,11 @@ export function compileBox(boxName: string, box: Box): CompiledBox {
     return { name: group.name, targets };
   });
 
+  const hook = compileHook(boxName, box);
   const kinds = new Map<string, ChildKind>();
-  for (const c of children) kinds.set(`${c.apiVersion}/${c.kind}`, { apiVersion: c.apiVersion, kind: c.kind });
+  // Hooks may return (and read) the template kinds and the managedResources the Katalog declares.
+  for (const c of [...children, ...(reconcile?.managedResources ?? [])])
+    kinds.set(`${c.apiVersion}/${c.kind}`, { apiVersion: c.apiVersion, kind: c.kind });
 
   return {
     name: boxName,
@@ -258,7 +264,10 @@ export function compileBox(boxName: string, box: Box): CompiledBox {
     conversion: (box.admission?.conversion?.paths ?? []).map((path, i) =>
       compileConversionPath(path, `${base}.admission.conversion.paths[${i}]`),
     ),
-    deletionWork: groups.some((g) => g.targets.length > 0) || children.some((c) => c.explicitNamespace),
+    // A hook is asked to finalize, which needs Orkestra's finalizer to hold the deletion.
+    deletionWork:
+      hook !== undefined || groups.some((g) => g.targets.length > 0) || children.some((c) => c.explicitNamespace),
+    hook,
     conditionsEnabled: box.operatorBox?.emit?.status?.conditions ?? true,
     eventsEnabled: box.operatorBox?.emit?.events ?? true,
   };

@@ -43,6 +43,7 @@ export function buildProgram(name = 'orkestra'): Command {
         }),
     )
     .option('--ui-token-file <file>', 'bearer token the Control Center requires (needed when --listen is not loopback)')
+    .option('--hooks-dir <dir>', 'directory of typed hook modules (<module>.ts), reloaded when a file changes')
     .option('--no-webhooks', 'serve and register no admission or conversion webhooks')
     .option(
       '--webhook-listen <host:port>',

@@ -6,6 +6,7 @@ import { type Admission, startAdmission } from '../admission/admission.ts';
 import type { Registrar } from '../admission/registrar.ts';
 import { parseDuration } from '../box/duration.ts';
 import type { BoxConfig } from '../box/operator-box.ts';
+import { createTypedHooks } from '../hooks/typed-hooks.ts';
 import { createApiClient } from '../kube/api-client.ts';
 import { createChildWatches } from '../kube/child-watches.ts';
 import { createDiscovery } from '../kube/discovery.ts';
@@ -55,6 +56,8 @@ export interface RunOptions {
   readonly ui?: boolean;
   /** Bearer token for the Control Center; required when --listen is not loopback. */
   readonly uiTokenFile?: string;
+  /** Directory of typed hook modules (`hooks.module` names a file in it). */
+  readonly hooksDir?: string;
 }
 
 const VERSION = (
@@ -86,6 +89,10 @@ export async function run(options: RunOptions): Promise<void> {
     childWatches,
     events,
     applyCounter: (id) => metrics.applyCounter(id),
+    hooks: {
+      typed: createTypedHooks(options.hooksDir),
+      observe: (box, code, seconds) => metrics.observeHook(box, code, seconds),
+    },
   });
   let root: RootController | undefined;
   let rootSynced = false;

@@ -284,6 +284,22 @@ describe('Orkestra metrics', () => {
     assert.ok(l.includes('orkestra_build_info{version="1.2.3"} 1'));
   });
 
+  test('hook calls are counted by box and code and timed by box; removeBox drops them', async () => {
+    const m = createMetrics(new Registry(), { defaultMetrics: false });
+    m.observeHook('k/web', '200', 0.002);
+    m.observeHook('k/web', '200', 0.004);
+    m.observeHook('k/web', 'timeout', 1);
+    m.observeHook('k/db', '503', 0.1);
+    let l = await lines(m.registry);
+    assert.ok(l.includes('orkestra_hook_requests_total{box="k/web",code="200"} 2'));
+    assert.ok(l.includes('orkestra_hook_requests_total{box="k/web",code="timeout"} 1'));
+    assert.ok(l.includes('orkestra_hook_duration_seconds_count{box="k/web"} 3'));
+    m.removeBox('k/web');
+    l = await lines(m.registry);
+    assert.ok(!l.some((x) => x.includes('box="k/web"')), 'every series of the removed box is gone');
+    assert.ok(l.includes('orkestra_hook_requests_total{box="k/db",code="503"} 1'));
+  });
+
   test('a throwing scrape-time callback is reported and does not fail the scrape', async () => {
     const errors: unknown[] = [];
     const m = createMetrics(new Registry(), { onCollectError: (err) => errors.push(err) });

@@ -62,6 +62,8 @@ export interface OrkestraMetrics {
   boxMetrics(id: string, unfinished: () => UnfinishedWork | undefined): BoxMetrics;
   /** Counts child applies of the box with this id into orkestra_apply_total. */
   applyCounter(id: string): (result: ApplyResult) => void;
+  /** Counts and times one hook call of a box (orkestra_hook_requests_total{box,code}, _duration_seconds). */
+  observeHook(box: string, code: string, seconds: number): void;
   /** Drops every series of this box; hooks handed out before stay silent afterwards. */
   removeBox(id: string): void;
   /** Read at scrape time for orkestra_boxes, orkestra_managed_objects and max_concurrent_reconciles. */
@@ -232,6 +234,21 @@ export function createMetrics(
     labelNames: ['controller', 'result'] as const,
     registers,
   });
+  const hookRequests = new Counter({
+    name: 'orkestra_hook_requests_total',
+    help: 'Hook calls per box, by HTTP status code or failure (timeout, error, invalid, not_found, auth)',
+    labelNames: ['box', 'code'] as const,
+    registers,
+  });
+  // The codes seen per box, so removeBox can drop each of its series.
+  const hookCodes = new Map<string, Set<string>>();
+  const hookDuration = new Histogram({
+    name: 'orkestra_hook_duration_seconds',
+    help: 'How long hook calls took per box, failures included',
+    labelNames: ['box'] as const,
+    buckets: [...RECONCILE_TIME_BUCKETS],
+    registers,
+  });
   new Gauge({
     name: 'orkestra_watch_count',
     help: 'Open watches against the API server',
@@ -318,8 +335,17 @@ export function createMetrics(
       };
     },
 
+    observeHook(box, code, seconds) {
+      hookCodes.set(box, (hookCodes.get(box) ?? new Set()).add(code));
+      hookRequests.inc({ box, code });
+      hookDuration.observe({ box }, seconds);
+    },
+
     removeBox(id) {
       epochs.set(id, epochOf(id) + 1);
+      for (const code of hookCodes.get(id) ?? []) hookRequests.remove({ box: id, code });
+      hookCodes.delete(id);
+      hookDuration.remove({ box: id });
       unfinishedOf.delete(id);
       const controller = { controller: id };
       const queue = { name: id, controller: id };

@@ -20,6 +20,7 @@ import { type ChildSummary, crStatus, type Problem } from './cr-status.ts';
 import { deleteCustomResource } from './deletion.ts';
 import { ensureFinalizers } from './finalizers.ts';
 import { Halt } from './halt.ts';
+import { type HookRuntime, hookStage } from './hooks.ts';
 import { childrenAfter, observeChildren, templateKeys } from './observe-children.ts';
 import { FINALIZER, type Owner } from './ownership.ts';
 import { renderChildren } from './render.ts';
@@ -40,6 +41,8 @@ export interface DeclarativeDeps {
   readonly enqueueOwner: (uid: string) => void;
   /** Status keys of the last status apply per custom resource; outlives a box's reconcilers. */
   readonly statusKeys?: StatusKeyMemory;
+  /** Typed-hook workers and hook metrics; remote hooks need nothing more than the client. */
+  readonly hooks?: HookRuntime;
 }
 
 export interface DeclarativeReconciler extends Reconciler {
@@ -56,6 +59,9 @@ interface Converged {
   readonly warnings: readonly string[];
   readonly summaries: readonly ChildSummary[];
   readonly fields: readonly { path: FieldPath; value: unknown }[];
+  /** The hook's status, under the declarative status. */
+  readonly hookStatus?: Record<string, unknown>;
+  readonly requeueAfterMs?: number;
 }
 
 export function declarativeReconciler(
@@ -75,6 +81,13 @@ export function declarativeReconciler(
     discovery,
     childWatches: deps.childWatches,
     enqueueOwner: deps.enqueueOwner,
+  });
+  const hooks = hookStage({
+    boxId: config.id,
+    compiled,
+    workers: config.box.operatorBox?.reconcile?.workers ?? 1,
+    client,
+    runtime: deps.hooks,
   });
   const statusKeys = deps.statusKeys ?? new Map();
   const statusKey = (ctx: ReconcileContext) => `${config.katalog}/${config.name}/${ctx.request.key}`;
@@ -103,7 +116,14 @@ export function declarativeReconciler(
       if (verdict.denied.length > 0) {
         throw new Halt({ reason: 'ValidationFailed', message: verdict.denied.join('; '), stalled: true });
       }
-      const desired = renderChildren(compiled, owner, mutated, dataOf(mutated), w, children);
+      const call = { owner, parent: mutated, observed: existing, w, signal: ctx.signal };
+      let data = dataOf(mutated);
+      const early = hooks.first ? await hooks.sync({ ...call, data, rendered: [] }) : undefined;
+      // A hook that runs first lends its status to the templates (`.status.*`).
+      if (early) data = { ...data, status: { ...(data.status as object), ...early.status } };
+      const rendered = renderChildren(compiled, owner, mutated, data, w, children);
+      const answer = early ?? (await hooks.sync({ ...call, data, rendered }));
+      const desired = hooks.merge(rendered, answer);
       const applied = await applyAndPrune({
         client,
         desired,
@@ -123,6 +143,8 @@ export function declarativeReconciler(
         warnings,
         summaries,
         fields,
+        hookStatus: answer?.status,
+        requeueAfterMs: answer?.requeueAfterMs,
         ...(applied.firstError ? { problem: applyProblem(applied.firstError) } : {}),
       };
     } catch (err) {
@@ -146,6 +168,18 @@ export function declarativeReconciler(
     };
 
     if (cached.metadata.deletionTimestamp) {
+      const held = await hooks.holdDeletion(
+        {
+          owner,
+          parent: cached,
+          data: { metadata: cached.metadata, spec: cached.spec ?? {}, status: cached.status ?? {} },
+          observed: observeChildren(owner, w, keys).all,
+          w,
+          signal: ctx.signal,
+        },
+        (s) => putStatus(cached, ctx, s),
+      );
+      if (held) return held;
       return deleteCustomResource({
         client,
         discovery,
@@ -166,6 +200,7 @@ export function declarativeReconciler(
     const kept = outcome.halted ? keptStatusFields(live, statusKeys.get(statusKey(ctx)), compiled) : {};
     await putStatus(cr, ctx, {
       ...kept,
+      ...outcome.hookStatus,
       ...crStatus(
         {
           generation: cr.metadata.generation,
@@ -181,10 +216,13 @@ export function declarativeReconciler(
     });
     // Transient apply failures retry with backoff; stalled problems wait for a change.
     if (outcome.problem && !outcome.problem.stalled) throw new Error(outcome.problem.message);
-    return undefined;
+    return outcome.requeueAfterMs ? { requeueAfterMs: outcome.requeueAfterMs } : undefined;
   };
 
-  return Object.assign(reconcile, { open: () => watchSet.open(), close: () => watchSet.close() });
+  return Object.assign(reconcile, {
+    open: () => watchSet.open(),
+    close: async () => void (await Promise.all([watchSet.close(), hooks.close()])),
+  });
 }
 
 /** The hooks the root controller needs to run declarative boxes. */

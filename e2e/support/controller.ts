@@ -2,6 +2,7 @@
 // `orkestra run` wires it (root controller, operator boxes, shared child watches, Events), so a
 // suite can look inside (boxes, request counters) while everything it talks to is real.
 
+import { createTypedHooks } from '../../controller/hooks/typed-hooks.ts';
 import { type ApiClient, isNotFound } from '../../controller/kube/api-client.ts';
 import { createChildWatches } from '../../controller/kube/child-watches.ts';
 import { createDiscovery } from '../../controller/kube/discovery.ts';
@@ -16,11 +17,25 @@ export interface InProcessController {
   stop(): Promise<void>;
 }
 
+export interface InProcessOptions {
+  /** As `orkestra run --hooks-dir`. */
+  readonly hooksDir?: string;
+  /** Told of every hook call, as the hook metrics are. */
+  readonly observeHook?: (box: string, code: string, seconds: number) => void;
+}
+
 /** Starts the controller on `client` (give it a client of its own to count its requests). */
-export function startInProcessController(client: ApiClient): InProcessController {
+export function startInProcessController(client: ApiClient, options: InProcessOptions = {}): InProcessController {
   const watches = createChildWatches(client);
   const events = createEventRecorder({ client, component: 'orkestra' });
-  const boxes = declarativeBoxes({ client, discovery: createDiscovery(client), childWatches: watches, events });
+  const typed = createTypedHooks(options.hooksDir);
+  const boxes = declarativeBoxes({
+    client,
+    discovery: createDiscovery(client),
+    childWatches: watches,
+    events,
+    hooks: { typed, ...(options.observeHook ? { observe: options.observeHook } : {}) },
+  });
   const root = startRootController({ client, logger: silentLogger, events, ...boxes });
   return {
     root,
@@ -29,6 +44,7 @@ export function startInProcessController(client: ApiClient): InProcessController
       await root.stop();
       await watches.stopAll();
       await events.stop();
+      await typed.close();
     },
   };
 }

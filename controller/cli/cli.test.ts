@@ -26,7 +26,12 @@ describe('orkestra CLI conventions', () => {
   });
 
   test('exit 0 clean, 1 with findings (on stdout), 2 on usage errors (one line on stderr)', async () => {
-    const clean = await orkestra(['validate', `${root}examples/`]);
+    const clean = await orkestra([
+      'validate',
+      `${root}examples/katalogs/`,
+      `${root}examples/crds/`,
+      `${root}examples/resources/`,
+    ]);
     assert.equal(clean.code, 0, clean.stderr);
     assert.equal(clean.stdout, '');
 

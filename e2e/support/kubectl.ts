@@ -15,8 +15,13 @@ export function testKubeconfig(): string {
 
 /** Runs the machine's kubectl against the test control plane; never throws on a non-zero exit. */
 export function kubectl(args: readonly string[], input?: string): Promise<KubectlResult> {
+  return runCommand('kubectl', ['--kubeconfig', testKubeconfig(), ...args], input);
+}
+
+/** Runs `command` with `input` on stdin and collects its output; never throws on a non-zero exit. */
+export function runCommand(command: string, args: readonly string[], input?: string): Promise<KubectlResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('kubectl', ['--kubeconfig', testKubeconfig(), ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => {

@@ -29,8 +29,9 @@ node_modules/.installed: package.json package-lock.json
 deps: node_modules/.installed ## install npm dependencies (Node 24 included)
 
 .PHONY: binaries
-binaries: ## build (or find cached) etcd, kube-apiserver, kube-controller-manager
+binaries: ## build (or find cached) etcd, kube-apiserver, kube-controller-manager; helm, kstatus, lua-health
 	bash e2e/binaries/build.sh
+	bash e2e/binaries/build-gitops.sh
 
 .PHONY: gen
 gen: deps ## regenerate crds/ from api-types/

@@ -121,6 +121,8 @@ before(async () => {
 after(async () => {
   const manifests = applied.map((d) => stringify(d)).join('---\n');
   await kubectl(['delete', '--ignore-not-found', '--wait=false', '-f', '-'], manifests);
+  // The base's namespace is waited for: e2e/deploy.test.ts applies the base again.
+  await kubectl(['delete', 'namespace', BASE_NS, '--ignore-not-found', '--timeout=60s']);
   await kubectl(['delete', 'namespace', NS, '--ignore-not-found', '--wait=false']);
   await rm(work, { recursive: true, force: true });
 });

@@ -77,6 +77,13 @@ async function applyServerSide(text: string): Promise<string> {
   applied.push(...docs(text).filter((d) => d.kind !== 'CustomResourceDefinition'));
   return kubectlOk(['apply', '--server-side', `--field-manager=${MANAGER}`, '-f', '-'], text);
 }
+/** Applies `text` server-side and checks the API server accepted every object in it. */
+async function applyAllAccepted(text: string) {
+  const out = await applyServerSide(text);
+  for (const d of docs(text)) {
+    assert.match(out, new RegExp(`${d.metadata.name} (serverside-applied|unchanged)`), `${d.kind} ${d.metadata.name}`);
+  }
+}
 /** The conditions of the Deployment's ReplicaSets, as JSON (ReplicaFailure when Pods are refused). */
 async function replicaSetConditions(namespace: string, deployment: string): Promise<string> {
   const rs = JSON.parse(await kubectlOk(['-n', namespace, 'get', 'replicasets', '-o', 'json'])) as {
@@ -208,14 +215,7 @@ describe('Helm chart and kustomize base with the real tools', () => {
       '-f',
       await valuesFile('all', VALUES),
     ]);
-    const out = await applyServerSide(rendered);
-    for (const d of docs(rendered)) {
-      assert.match(
-        out,
-        new RegExp(`${d.metadata.name} (serverside-applied|unchanged)`),
-        `${d.kind} ${d.metadata.name}`,
-      );
-    }
+    await applyAllAccepted(rendered);
     await podsAdmitted(NS, `${RELEASE}-orkestra`, 3);
   });
 
@@ -256,14 +256,7 @@ describe('Helm chart and kustomize base with the real tools', () => {
   test('kubectl kustomize deploy/base is applied server-side; restricted Pod Security admits its Pods', async () => {
     await kubectlOk(['apply', '--server-side', '-f', `${root}crds/`]);
     const rendered = await kubectlOk(['kustomize', `${root}deploy/base`]);
-    const out = await applyServerSide(rendered);
-    for (const d of docs(rendered)) {
-      assert.match(
-        out,
-        new RegExp(`${d.metadata.name} (serverside-applied|unchanged)`),
-        `${d.kind} ${d.metadata.name}`,
-      );
-    }
+    await applyAllAccepted(rendered);
     const ns = JSON.parse(await kubectlOk(['get', 'namespace', BASE_NS, '-o', 'json'])) as KubeObject;
     assert.equal(ns.metadata.labels?.['pod-security.kubernetes.io/enforce'], 'restricted');
     const deployment = find(docs(rendered), 'Deployment');

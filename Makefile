@@ -46,8 +46,9 @@ chromium: ## find or install Debian's chromium for the Control Center browser te
 	@[ -x $(CHROMIUM) ] || { echo "$(CHROMIUM) not found: run 'sudo apt-get update && sudo apt-get install -y chromium'" >&2; exit 1; }
 
 .PHONY: binaries
-binaries: ## build (or find cached) etcd, kube-apiserver, kube-controller-manager
+binaries: ## build (or find cached) etcd, kube-apiserver, kube-controller-manager; helm, kstatus, lua-health
 	bash e2e/binaries/build.sh
+	bash e2e/binaries/build-gitops.sh
 
 .PHONY: oracle
 oracle: ## build (or find cached) the Go text/template + Sprig oracle the template tests compare with

@@ -1,6 +1,7 @@
 import { conditionList, gateProperties } from './condition.ts';
 import {
   celRules,
+  crdDescription,
   FIELD_PATH,
   fieldPath,
   freeform,
@@ -23,27 +24,46 @@ function forEachOf(field: ReturnType<typeof fieldPath>) {
         as: Type.Optional(
           Type.String({
             description: 'Name of the loop variable (default item).',
+            ...crdDescription('Default item.'),
             pattern: '^[a-z][A-Za-z0-9]*$',
             maxLength: 32,
           }),
         ),
       },
-      { description: 'Renders one child per item of a list in the custom resource, bound as .item (or .<as>).' },
+      {
+        description: 'Renders one child per item of a list in the custom resource, bound as .item (or .<as>).',
+        ...crdDescription('One child per list item.'),
+      },
     ),
   );
 }
 
-/** Fields every child entry takes, whatever its kind. */
+/** Fields every child entry takes, whatever its kind; repeated in every entry, so terse in the CRD. */
 const commonProperties = {
-  name: template('Name of the child (a template, e.g. "{{ .metadata.name }}-web").', { minLength: 1 }),
-  namespace: Type.Optional(template("Namespace of the child; defaults to the custom resource's namespace.")),
-  labels: Type.Optional(stringMap('Labels added to the child (values may be templates).')),
-  annotations: Type.Optional(stringMap('Annotations added to the child (values may be templates).')),
+  name: template('Name of the child (a template, e.g. "{{ .metadata.name }}-web").', {
+    minLength: 1,
+    ...crdDescription('Name (a template).'),
+  }),
+  namespace: Type.Optional(
+    template("Namespace of the child; defaults to the custom resource's namespace.", {
+      ...crdDescription('Namespace (a template).'),
+    }),
+  ),
+  labels: Type.Optional(stringMap('Labels added to the child (values may be templates).', 'Labels (templates).')),
+  annotations: Type.Optional(
+    stringMap('Annotations added to the child (values may be templates).', 'Annotations (templates).'),
+  ),
   ...gateProperties,
-  forEach: forEachOf(fieldPath('List to iterate, e.g. spec.databases.', { maxLength: FOR_EACH_MAX_LENGTH })),
+  forEach: forEachOf(
+    fieldPath('List to iterate, e.g. spec.databases.', {
+      maxLength: FOR_EACH_MAX_LENGTH,
+      crdDescription: 'e.g. spec.dbs',
+    }),
+  ),
   reconcile: Type.Optional(
     Type.Boolean({
       description: 'Correct drift on every cycle (onCreate children are otherwise left alone once created).',
+      ...crdDescription('Correct drift on every cycle.'),
     }),
   ),
 };
@@ -324,6 +344,7 @@ export type ChildSet = Static<typeof ChildSet>;
 const deleteForEach = forEachOf(
   Type.String({
     description: 'List to iterate, e.g. spec.databases.',
+    ...crdDescription('e.g. spec.dbs'),
     pattern: FIELD_PATH,
     maxLength: FOR_EACH_MAX_LENGTH,
   }),
@@ -334,10 +355,12 @@ const DeleteTarget = Type.Object(
   {
     name: commonProperties.name,
     namespace: commonProperties.namespace,
-    when: Type.Optional(conditionList('Every condition must hold for this object to be deleted.', 4)),
+    when: Type.Optional(
+      conditionList('Every condition must hold for this object to be deleted.', 4, crdDescription('All must hold.')),
+    ),
     forEach: deleteForEach,
   },
-  { description: 'An object to delete, named by template.' },
+  { description: 'An object to delete, named by template.', ...crdDescription('') },
 );
 const CustomDeleteTarget = Type.Object(
   {

@@ -1,4 +1,14 @@
-import { anyValue, celRules, FIELD_PATH, fieldPath, oneOf, type Static, type TSchema, Type } from './schema.ts';
+import {
+  anyValue,
+  celRules,
+  crdDescription,
+  FIELD_PATH,
+  fieldPath,
+  oneOf,
+  type Static,
+  type TSchema,
+  Type,
+} from './schema.ts';
 
 /** The operators of a condition, in `{field, operator, value}` form or as shorthand keys. */
 export const OPERATORS = [
@@ -37,27 +47,43 @@ const shorthandProps = Object.fromEntries(
   ]),
 ) as unknown as Record<Operator, ReturnType<typeof Type.Optional<TSchema>>>;
 
-/** The condition fields shared by `when`, `or`, validation rules and status-field gates. */
-const conditionProperties = {
-  field: Type.Optional(
-    Type.String({
-      description: 'Path into the custom resource, e.g. spec.replicas or metadata.labels.tier.',
-      pattern: FIELD_PATH,
-      maxLength: 256,
-    }),
-  ),
-  operator: Type.Optional(oneOf(OPERATORS, { description: 'How field is compared with value.' })),
-  value: Type.Optional(anyValue('Operand of operator; a two-item list for between, a list for in/notIn.')),
-  negate: Type.Optional(Type.Boolean({ description: 'Inverts the outcome.' })),
-  cel: Type.Optional(
-    Type.String({
-      description: 'A CEL expression with self (the custom resource), oldSelf (on update) and children bound.',
-      minLength: 1,
-      maxLength: 4096,
-    }),
-  ),
-  ...shorthandProps,
-};
+/**
+ * The condition fields shared by `when`, `or`, validation rules and status-field gates. `terse`
+ * drops their descriptions from the CRD where the block repeats (every child entry of every
+ * phase); the Condition description there names the fields instead.
+ */
+function conditionFields(terse: boolean) {
+  const crd = terse ? crdDescription('') : {};
+  return {
+    field: Type.Optional(
+      Type.String({
+        description: 'Path into the custom resource, e.g. spec.replicas or metadata.labels.tier.',
+        pattern: FIELD_PATH,
+        maxLength: 256,
+        ...crd,
+      }),
+    ),
+    operator: Type.Optional(oneOf(OPERATORS, { description: 'How field is compared with value.', ...crd })),
+    value: Type.Optional(
+      Type.Unsafe<unknown>({
+        description: 'Operand of operator; a two-item list for between, a list for in/notIn.',
+        'x-kubernetes-preserve-unknown-fields': true,
+        ...crd,
+      }),
+    ),
+    negate: Type.Optional(Type.Boolean({ description: 'Inverts the outcome.', ...crd })),
+    cel: Type.Optional(
+      Type.String({
+        description: 'A CEL expression with self (the custom resource), oldSelf (on update) and children bound.',
+        minLength: 1,
+        maxLength: 4096,
+        ...crd,
+      }),
+    ),
+    ...shorthandProps,
+  };
+}
+const conditionProperties = conditionFields(false);
 
 // Operands are untyped (any JSON value), and the API server's CEL cannot see untyped fields, so
 // these rules check what is typed; "exactly one operator" is checked again when a Katalog loads,
@@ -77,21 +103,31 @@ const conditionRules = celRules(
   },
 );
 
-export const Condition = Type.Object(conditionProperties, {
+export const Condition = Type.Object(conditionFields(true), {
   description: `A condition: {field, operator, value}, the shorthand {field: spec.x, <operator>: <value>} (operators: ${OPERATORS.join(', ')}), or {cel: "..."}; negate inverts it.`,
+  // The fields name themselves; docs/reference/ has the full text.
+  ...crdDescription(''),
   ...conditionRules,
 });
 export type Condition = Static<typeof Condition>;
 
 // List bounds keep the API server's CEL cost estimate (rule cost x possible instances) in budget.
-export function conditionList(description: string, maxItems = 8) {
-  return Type.Array(Condition, { description, maxItems });
+export function conditionList(description: string, maxItems = 8, crd: Record<string, string> = {}) {
+  return Type.Array(Condition, { description, maxItems, ...crd });
 }
 
 /** `when` (all must hold) and `or` (at least one must hold, if given). */
 export const gateProperties = {
-  when: Type.Optional(conditionList('Every condition must hold for this entry to apply.')),
-  or: Type.Optional(conditionList('If given, at least one of these conditions must hold as well.')),
+  when: Type.Optional(
+    conditionList('Every condition must hold for this entry to apply.', 8, crdDescription('All must hold.')),
+  ),
+  or: Type.Optional(
+    conditionList(
+      'If given, at least one of these conditions must hold as well.',
+      8,
+      crdDescription('If given, one must hold too.'),
+    ),
+  ),
 };
 
 export const ValidationRule = Type.Object(

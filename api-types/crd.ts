@@ -1,9 +1,12 @@
 import { KatalogSpec, KatalogStatus } from './katalog.ts';
 import { KomposerSpec, KomposerStatus } from './komposer.ts';
-import type { TSchema } from './schema.ts';
+import { CRD_DESCRIPTION, type TSchema } from './schema.ts';
 
 export const GROUP = 'orkestra.orkspace.io';
 export const VERSION = 'v1alpha1';
+
+/** Who reads the schema: the API server (and `kubectl explain`), or docs/reference/ with every description. */
+export type Audience = 'crd' | 'docs';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -11,24 +14,29 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
  * Turns a TypeBox schema into the OpenAPI v3 subset a structural CRD schema accepts: unions of
  * literals become enums (CRDs reject `const`), and anything TypeBox keeps for itself is dropped.
  */
-export function toStructural(schema: unknown): Json {
-  if (Array.isArray(schema)) return schema.map(toStructural);
+export function toStructural(schema: unknown, audience: Audience = 'crd'): Json {
+  const recurse = (value: unknown) => toStructural(value, audience);
+  if (Array.isArray(schema)) return schema.map(recurse);
   if (schema === null || typeof schema !== 'object') return schema as Json;
   const node = schema as Record<string, unknown>;
   const anyOf = node.anyOf;
   if (Array.isArray(anyOf) && anyOf.every((m) => typeof m === 'object' && m !== null && 'const' in m)) {
     const values = anyOf.map((m) => (m as { const: Json }).const);
     const { anyOf: _, ...rest } = node;
-    return { type: typeof values[0], ...(toStructural(rest) as object), enum: values };
+    return { type: typeof values[0], ...(recurse(rest) as object), enum: values };
   }
   if ('const' in node) {
     const { const: value, ...rest } = node;
-    return { type: typeof value, ...(toStructural(rest) as object), enum: [value as Json] };
+    return { type: typeof value, ...(recurse(rest) as object), enum: [value as Json] };
   }
   const out: Record<string, Json> = {};
   for (const [key, value] of Object.entries(node)) {
     if (key.startsWith('~') || key === '$id') continue;
-    out[key] = toStructural(value);
+    out[key] = recurse(value);
+  }
+  if (audience === 'crd' && typeof node[CRD_DESCRIPTION] === 'string') {
+    if (node[CRD_DESCRIPTION]) out.description = node[CRD_DESCRIPTION];
+    else delete out.description;
   }
   return out;
 }
@@ -40,7 +48,7 @@ interface KindNames {
   readonly shortNames: readonly string[];
 }
 
-function crd(names: KindNames, description: string, spec: TSchema, status: TSchema): Json {
+function crd(names: KindNames, description: string, spec: TSchema, status: TSchema, audience: Audience): Json {
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
@@ -91,8 +99,8 @@ function crd(names: KindNames, description: string, spec: TSchema, status: TSche
                   // Box names end up in label values and resource names; keep them short.
                   properties: { name: { type: 'string', maxLength: 63, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' } },
                 },
-                spec: toStructural(spec),
-                status: toStructural(status),
+                spec: toStructural(spec, audience),
+                status: toStructural(status, audience),
               },
             },
           },
@@ -102,20 +110,22 @@ function crd(names: KindNames, description: string, spec: TSchema, status: TSche
   };
 }
 
-export function katalogCrd(): Json {
+export function katalogCrd(audience: Audience = 'crd'): Json {
   return crd(
     { kind: 'Katalog', plural: 'katalogs', singular: 'katalog', shortNames: ['kat', 'kats'] },
     'Katalog lists CRDs and, for each, the operator box Orkestra runs for it.',
     KatalogSpec,
     KatalogStatus,
+    audience,
   );
 }
 
-export function komposerCrd(): Json {
+export function komposerCrd(audience: Audience = 'crd'): Json {
   return crd(
     { kind: 'Komposer', plural: 'komposers', singular: 'komposer', shortNames: ['kmp'] },
     'Komposer composes Katalogs into one platform with per-environment overrides.',
     KomposerSpec,
     KomposerStatus,
+    audience,
   );
 }

@@ -136,12 +136,12 @@ export function generatedReference(): Record<string, string> {
   return {
     'katalog.md': page(
       'Katalog',
-      katalogCrd(),
+      katalogCrd('docs'),
       'Every field of a Katalog, as the API server validates it. `<name>` stands for a map key (a box name, a label key); `[]` for a list element. `kubectl explain katalog.spec --recursive` shows the same tree from a live cluster.',
     ),
     'komposer.md': page(
       'Komposer',
-      komposerCrd(),
+      komposerCrd('docs'),
       'Every field of a Komposer, as the API server validates it. `<name>` stands for a map key; `[]` for a list element.',
     ),
   };

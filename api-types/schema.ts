@@ -4,6 +4,19 @@ import Type, { type Static, type TSchema } from 'typebox';
 
 export { type Static, type TSchema, Type };
 
+/**
+ * The description a node carries in the CRD when it differs from the one in docs/reference/: ''
+ * drops it. For blocks repeated in every child entry of every phase (conditions, the common
+ * child fields), whose full descriptions would push a CRD past the 256 KiB that client-side
+ * `kubectl apply` can store in its last-applied annotation.
+ */
+export const CRD_DESCRIPTION = '~crdDescription';
+
+/** Options giving a node a shorter description in the CRD (see CRD_DESCRIPTION). */
+export function crdDescription(text: string): { [CRD_DESCRIPTION]: string } {
+  return { [CRD_DESCRIPTION]: text };
+}
+
 /** One CEL rule of `x-kubernetes-validations`, checked by the API server at admission. */
 export interface CelRule {
   readonly rule: string;
@@ -47,9 +60,13 @@ export const RESERVED_SEGMENT = `^(${OUTSIDE_QUOTES}\\.)?${RESERVED}([.[]|$)|^${
  * onDelete forEach fields occur in too many places for the CRD's cost budget; Orkestra only reads
  * them, own properties only, and the loader rejects their reserved segments with the field path.
  */
-export function fieldPath(description: string, options: { pattern?: string; maxLength?: number } = {}) {
+export function fieldPath(
+  description: string,
+  options: { pattern?: string; maxLength?: number; crdDescription?: string } = {},
+) {
   return Type.String({
     description,
+    ...(options.crdDescription === undefined ? {} : crdDescription(options.crdDescription)),
     pattern: options.pattern ?? FIELD_PATH,
     maxLength: options.maxLength ?? 256,
     ...celRules({
@@ -113,8 +130,11 @@ export function mapOf<T extends TSchema>(value: T, description: string, extra: R
   });
 }
 
-export function stringMap(description: string) {
-  return mapOf(Type.String({ maxLength: 4096 }), description, { maxProperties: 64 });
+export function stringMap(description: string, inCrd?: string) {
+  return mapOf(Type.String({ maxLength: 4096 }), description, {
+    maxProperties: 64,
+    ...(inCrd === undefined ? {} : crdDescription(inCrd)),
+  });
 }
 
 export function stringList(description: string, maxItems: number, item: Record<string, unknown> = {}) {

@@ -49,3 +49,33 @@ export function withTransitionTimes(
     return { ...c, lastTransitionTime: prev && prev.status === c.status ? prev.lastTransitionTime : now };
   });
 }
+
+type UnstampedCondition = Omit<StatusCondition, 'lastTransitionTime'>;
+
+/**
+ * Reconciling and Stalled beside a Ready condition, the kstatus convention Flux's health checks
+ * and the Argo CD health script in deploy/argocd/ read. Stalled (retrying cannot help until the
+ * object changes) wins; otherwise Ready=False means still reconciling, for `progressingReason`.
+ */
+export function progressConditions(
+  ready: UnstampedCondition,
+  stalled: { readonly reason: string; readonly message: string } | undefined,
+  progressingReason: string,
+): UnstampedCondition[] {
+  const observedGeneration = ready.observedGeneration ?? 0;
+  const reconciling = ready.status === 'False' && !stalled;
+  return [
+    reconciling
+      ? { type: 'Reconciling', status: 'True', reason: progressingReason, message: ready.message, observedGeneration }
+      : {
+          type: 'Reconciling',
+          status: 'False',
+          reason: stalled ? 'Stalled' : 'Reconciled',
+          message: '',
+          observedGeneration,
+        },
+    stalled
+      ? { type: 'Stalled', status: 'True', reason: stalled.reason, message: stalled.message, observedGeneration }
+      : { type: 'Stalled', status: 'False', reason: 'NotStalled', message: '', observedGeneration },
+  ];
+}

@@ -2,7 +2,7 @@
 // (Ready, Reconciling, Stalled, and ValidationWarning when warn rules fire), a summary of the
 // children, and the box's declarative fields. Pure and stable: transition times only move when a
 // condition's status changes, so recomputing at steady state yields the same object.
-import { type StatusCondition, withTransitionTimes } from '../../api-types/status-condition.ts';
+import { progressConditions, type StatusCondition, withTransitionTimes } from '../../api-types/status-condition.ts';
 import { type FieldPath, setPath } from '../render/path/index.ts';
 
 export interface ChildSummary {
@@ -71,35 +71,9 @@ export function crConditions(
 ): StatusCondition[] {
   const gen = o.generation ?? 0;
   const r = ready(o, gen);
-  const stalled = o.problem?.stalled === true;
-  const reconciling = r.status === 'False' && !stalled;
-  const conds: Cond[] = [
-    r,
-    reconciling
-      ? {
-          type: 'Reconciling',
-          status: 'True',
-          reason: o.deleting ? 'Deleting' : o.problem ? 'Retrying' : 'Progressing',
-          message: r.message,
-          observedGeneration: gen,
-        }
-      : {
-          type: 'Reconciling',
-          status: 'False',
-          reason: stalled ? 'Stalled' : 'Reconciled',
-          message: '',
-          observedGeneration: gen,
-        },
-    stalled
-      ? {
-          type: 'Stalled',
-          status: 'True',
-          reason: o.problem?.reason ?? 'Stalled',
-          message: o.problem?.message ?? '',
-          observedGeneration: gen,
-        }
-      : { type: 'Stalled', status: 'False', reason: 'NotStalled', message: '', observedGeneration: gen },
-  ];
+  const stalled = o.problem?.stalled === true ? o.problem : undefined;
+  const progressing = o.deleting ? 'Deleting' : o.problem ? 'Retrying' : 'Progressing';
+  const conds: Cond[] = [r, ...progressConditions(r, stalled, progressing)];
   if (o.warnings.length > 0) {
     conds.push({
       type: 'ValidationWarning',

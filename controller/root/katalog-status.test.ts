@@ -98,3 +98,28 @@ test('recomputing with the previous status changes nothing (no write at steady s
   );
   assert.equal(degraded.boxes?.web?.since, '2026-01-03T00:00:00.000Z', 'since moves with the phase');
 });
+
+test('Reconciling and Stalled follow the kstatus convention beside Ready', () => {
+  const byType = (s: ReturnType<typeof katalogStatus>) =>
+    Object.fromEntries((s.conditions ?? []).map((c) => [c.type, `${c.status}/${c.reason}/${c.message}`]));
+  const running = katalogStatus(katalog, [{ planned: planned('web', 'Run'), runtime: runtime('Running') }], new Date());
+  assert.deepEqual(byType(running), {
+    Ready: 'True/AllBoxesRunning/1 boxes running',
+    Reconciling: 'False/Reconciled/',
+    Stalled: 'False/NotStalled/',
+  });
+  const waiting = katalogStatus(
+    katalog,
+    [{ planned: planned('db', 'WaitingForCRD', 'no CRD'), runtime: undefined }],
+    new Date(),
+  );
+  assert.equal(byType(waiting).Reconciling, 'True/BoxesNotReady/db: WaitingForCRD (no CRD)');
+  assert.equal(byType(waiting).Stalled, 'False/NotStalled/');
+  const failed = katalogStatus(
+    katalog,
+    [{ planned: planned('x', 'Failed', 'bad template'), runtime: undefined }],
+    new Date(),
+  );
+  assert.equal(byType(failed).Reconciling, 'False/Stalled/');
+  assert.equal(byType(failed).Stalled, 'True/BoxFailed/x: Failed (bad template)');
+});

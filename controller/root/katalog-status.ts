@@ -3,7 +3,7 @@
 // phase or condition actually changes, so a steady state writes nothing.
 import type { BoxPhase, BoxStatus } from '../../api-types/box.ts';
 import type { Katalog, KatalogStatus } from '../../api-types/katalog.ts';
-import { type StatusCondition, withTransitionTimes } from '../../api-types/status-condition.ts';
+import { progressConditions, type StatusCondition, withTransitionTimes } from '../../api-types/status-condition.ts';
 import type { BoxStatusSnapshot } from '../box/operator-box.ts';
 import type { PlannedBox } from './desired-boxes.ts';
 
@@ -44,10 +44,9 @@ function boxStatus(o: ObservedBox, previous: BoxStatus | undefined, now: string)
   return status;
 }
 
-function readyCondition(
-  boxes: Record<string, BoxStatus>,
-  generation: number | undefined,
-): Omit<StatusCondition, 'lastTransitionTime'> {
+type Cond = Omit<StatusCondition, 'lastTransitionTime'>;
+
+function readyCondition(boxes: Record<string, BoxStatus>, generation: number | undefined): Cond {
   const active = Object.entries(boxes).filter(([, b]) => !(b.phase === 'Stopped'));
   const notRunning = active.filter(([, b]) => b.phase !== 'Running');
   const base = { type: 'Ready', observedGeneration: generation ?? 0 };
@@ -71,7 +70,12 @@ export function katalogStatus(katalog: Katalog, observed: readonly ObservedBox[]
   const ready = readyCondition(boxes, katalog.metadata.generation);
   return {
     observedGeneration: katalog.metadata.generation ?? 0,
-    conditions: withTransitionTimes([ready], previous?.conditions, nowIso),
+    // A Failed box waits for the Katalog to change: stalled. Any other box not Running is progressing.
+    conditions: withTransitionTimes(
+      [ready, ...progressConditions(ready, ready.reason === 'BoxFailed' ? ready : undefined, ready.reason)],
+      previous?.conditions,
+      nowIso,
+    ),
     boxes,
     boxCount: observed.length,
     runningBoxes: Object.values(boxes).filter((b) => b.phase === 'Running').length,

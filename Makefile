@@ -87,3 +87,11 @@ run: cluster-up ## local cluster + CRDs + examples, then the controller in the f
 	@echo "Stop the controller with Ctrl-C and the cluster with: make cluster-down"
 	@echo
 	exec bin/orkestra run --kubeconfig $(KUBECONFIG_FILE)
+
+.PHONY: registry-up
+registry-up: deps ## start the local OCI registry (CNCF Distribution, plain HTTP) in the background; writes .orkestra/registry
+	$(NODE) e2e/registry/cli.ts up --state-dir $(STATE_DIR)
+
+.PHONY: registry-down
+registry-down: deps ## stop the local OCI registry and remove its storage
+	$(NODE) e2e/registry/cli.ts down --state-dir $(STATE_DIR)

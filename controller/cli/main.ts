@@ -1,5 +1,6 @@
 // The `orkestra` command line.
 import { Command, Option } from 'commander';
+import { registerRegistryCommands } from './registry-commands.ts';
 import { run } from './run.ts';
 
 const program = new Command('orkestra').description('Kubernetes operators declared as data').showHelpAfterError();
@@ -27,5 +28,7 @@ program
   )
   .addOption(new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error']).default('info'))
   .action(run);
+
+registerRegistryCommands(program);
 
 await program.parseAsync(process.argv);

@@ -40,7 +40,15 @@ interface KindNames {
   readonly shortNames: readonly string[];
 }
 
-function crd(names: KindNames, description: string, spec: TSchema, status: TSchema): Json {
+const BOX_COLUMNS: Json[] = [
+  { name: 'Boxes', type: 'integer', jsonPath: '.status.boxCount', description: 'Boxes declared.' },
+  { name: 'Running', type: 'integer', jsonPath: '.status.runningBoxes', description: 'Boxes Running.', priority: 1 },
+  { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
+  { name: 'Reason', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].reason', priority: 1 },
+  { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+];
+
+function crd(names: KindNames, description: string, spec: TSchema, status: TSchema, columns: Json[]): Json {
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
@@ -65,19 +73,7 @@ function crd(names: KindNames, description: string, spec: TSchema, status: TSche
           served: true,
           storage: true,
           subresources: { status: {} },
-          additionalPrinterColumns: [
-            { name: 'Boxes', type: 'integer', jsonPath: '.status.boxCount', description: 'Boxes declared.' },
-            {
-              name: 'Running',
-              type: 'integer',
-              jsonPath: '.status.runningBoxes',
-              description: 'Boxes Running.',
-              priority: 1,
-            },
-            { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
-            { name: 'Reason', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].reason', priority: 1 },
-            { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
-          ],
+          additionalPrinterColumns: columns,
           schema: {
             openAPIV3Schema: {
               type: 'object',
@@ -108,6 +104,7 @@ export function katalogCrd(): Json {
     'Katalog lists CRDs and, for each, the operator box Orkestra runs for it.',
     KatalogSpec,
     KatalogStatus,
+    BOX_COLUMNS,
   );
 }
 
@@ -117,5 +114,9 @@ export function komposerCrd(): Json {
     'Komposer composes Katalogs into one platform with per-environment overrides.',
     KomposerSpec,
     KomposerStatus,
+    [
+      { name: 'Imports', type: 'integer', jsonPath: '.status.importCount', description: 'Imports declared.' },
+      ...BOX_COLUMNS,
+    ],
   );
 }

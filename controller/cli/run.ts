@@ -57,6 +57,8 @@ export async function run(options: RunOptions): Promise<void> {
       logger,
       events,
       ...boxes,
+      // The controller's namespace: Komposer pull Secrets and CA ConfigMaps are read only from it.
+      namespace: options.leaseNamespace,
       boxMetrics: (id) => metrics.boxMetrics(id, () => r.boxes().get(id)?.unfinishedWork()),
       onBoxStopped: (id) => metrics.removeBox(id),
     });
@@ -76,8 +78,8 @@ export async function run(options: RunOptions): Promise<void> {
     await childWatches.stopAll();
   };
   metrics.setSnapshotSource(() => boxSnapshots(root?.observed() ?? []));
-  // Root watches (Katalogs, CRDs) + one per running box + the shared child watches.
-  metrics.setWatchCount(() => (root ? 2 + root.boxes().size : 0) + childWatches.count());
+  // Root watches (Katalogs, Komposers, CRDs) + one per running box + the shared child watches.
+  metrics.setWatchCount(() => (root ? 3 + root.boxes().size : 0) + childWatches.count());
 
   let shuttingDown = false;
   const elector = options.leaderElect

@@ -72,19 +72,23 @@ cluster-down: deps ## stop the local control plane
 	$(NODE) e2e/control-plane/cli.ts down --state-dir $(STATE_DIR)
 
 .PHONY: run
-run: cluster-up ## local cluster + CRDs + examples, then the controller in the foreground (Ctrl-C stops it)
+run: cluster-up registry-up ## local cluster and registry + CRDs + examples, then the controller in the foreground (Ctrl-C stops it)
 	$(KUBECTL) apply --server-side -f crds/
 	$(KUBECTL) wait --for=condition=Established --timeout=60s -f crds/
 	$(KUBECTL) apply --server-side -R -f examples/crds/
 	$(KUBECTL) wait --for=condition=Established --timeout=60s -R -f examples/crds/
 	$(KUBECTL) apply --server-side -f examples/katalogs/
+	bin/orkestra push examples/oci/cache-platform.yaml oci://$$(cat $(STATE_DIR)/registry)/examples/cache-platform:1.0.0 --plain-http
+	sed "s|REGISTRY|$$(cat $(STATE_DIR)/registry)|" examples/komposers/caches.yaml.tmpl | $(KUBECTL) apply --server-side -f -
+	$(KUBECTL) apply --server-side -f examples/komposers/
 	$(KUBECTL) apply --server-side -f examples/resources/
 	@echo
 	@echo "Local cluster is up; Orkestra starts below (JSON logs). In another shell:"
 	@echo "  export KUBECONFIG=$(CURDIR)/$(KUBECONFIG_FILE)"
 	@echo "  kubectl get katalogs"
 	@echo "  kubectl describe katalog web-platform"
-	@echo "Stop the controller with Ctrl-C and the cluster with: make cluster-down"
+	@echo "  kubectl get komposers"
+	@echo "Stop the controller with Ctrl-C, the cluster and registry with: make cluster-down registry-down"
 	@echo
 	exec bin/orkestra run --kubeconfig $(KUBECONFIG_FILE)
 

@@ -2,10 +2,11 @@
 // imports by tag (swapped when the tag moves), overrides, conflicts, ConfigMap imports checked
 // by ajv, pull Secrets for a TLS + basic-auth registry, and a registry that goes away mid-run.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import type { Box } from '../api-types/box.ts';
 import type { Katalog } from '../api-types/katalog.ts';
@@ -19,6 +20,7 @@ import { kubectlOk } from './support/kubectl.ts';
 import { orkestra } from './support/run-command.ts';
 import { eventually } from './support/wait.ts';
 
+const examples = fileURLToPath(new URL('../examples/', import.meta.url));
 const GROUP = `komposer${process.pid}.e2e.orkestra.io`;
 const NS = `komposer-${process.pid}`;
 const KINDS = ['Website', 'Database', 'Cache', 'Queue', 'Search', 'Site'];
@@ -361,5 +363,44 @@ describe('Komposer', () => {
     );
     assert.equal(running('outage/site'), before, 'never restarted');
     await remove('komposers', 'outage');
+  });
+
+  test('the examples: platform composes web-platform with overrides, caches imports from the registry', async () => {
+    const hadKatalog = await client
+      .request({ method: 'GET', path: '/apis/orkestra.orkspace.io/v1alpha1/katalogs/web-platform' })
+      .then(
+        () => true,
+        () => false,
+      );
+    await kubectlOk(['apply', '--server-side', '-R', '-f', `${examples}crds/`]);
+    await kubectlOk(['wait', '--for=condition=Established', '--timeout=60s', '-R', '-f', `${examples}crds/`]);
+    await kubectlOk(['apply', '--server-side', '-f', `${examples}katalogs/`]);
+    const ref = `oci://${plain.host}/examples/cache-platform:1.0.0`;
+    const pushed = await orkestra(['push', `${examples}oci/cache-platform.yaml`, ref, '--plain-http']);
+    assert.equal(pushed.code, 0, pushed.stderr);
+    const template = await readFile(`${examples}komposers/caches.yaml.tmpl`, 'utf8');
+    await kubectlOk(['apply', '--server-side', '-f', '-'], template.replaceAll('REGISTRY', plain.host));
+    await kubectlOk(['apply', '--server-side', '-f', `${examples}komposers/`]);
+    try {
+      await eventually(
+        'both example Komposers Ready',
+        async () =>
+          condition(await status('platform'), 'Ready')?.status === 'True' &&
+          condition(await status('caches'), 'Ready')?.status === 'True',
+        30_000,
+      );
+      assert.equal(running('platform/website')?.config().box.operatorBox?.reconcile?.workers, 4);
+      assert.equal(running('platform/website')?.config().box.operatorBox?.reconcile?.resync, '30s');
+      assert.equal(running('caches/cache')?.config().box.operatorBox?.reconcile?.workers, 2);
+      assert.ok(!running('web-platform/website'), 'web-platform runs only through the Komposer');
+      const printed = await kubectlOk(['get', 'komposers', 'platform', 'caches']);
+      assert.match(printed, /NAME\s+IMPORTS\s+BOXES\s+READY\s+AGE/);
+      assert.match(printed, /platform\s+1\s+2\s+True/);
+      assert.match(printed, /caches\s+1\s+1\s+True/);
+    } finally {
+      await remove('komposers', 'platform');
+      await remove('komposers', 'caches');
+      if (!hadKatalog) await remove('katalogs', 'web-platform');
+    }
   });
 });

@@ -64,6 +64,18 @@ async function status(name: string): Promise<KomposerStatus> {
   });
   return k.status ?? {};
 }
+/** A ConfigMap in the test namespace holding `doc` under katalog.yaml. */
+async function applyKatalogConfigMap(name: string, doc: unknown) {
+  await kubectlOk(
+    ['apply', '-f', '-'],
+    stringify({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name, namespace: NS },
+      data: { 'katalog.yaml': stringify(doc) },
+    }),
+  );
+}
 const condition = (s: KomposerStatus, type: string) => s.conditions?.find((c) => c.type === type);
 
 /** Pushes a Katalog with the CLI; resolves to the digest it printed. */
@@ -200,15 +212,7 @@ describe('Komposer', () => {
 
   test('the same box from two imports is Failed naming both sources; the other boxes keep running', async () => {
     await apply('katalogs', katalog('left', { search: box('Search'), queue: box('Queue') }));
-    await kubectlOk(
-      ['apply', '-f', '-'],
-      stringify({
-        apiVersion: 'v1',
-        kind: 'ConfigMap',
-        metadata: { name: 'right', namespace: NS },
-        data: { 'katalog.yaml': stringify(katalog('right', { search: box('Site') })) },
-      }),
-    );
+    await applyKatalogConfigMap('right', katalog('right', { search: box('Site') }));
     await apply(
       'komposers',
       komposer('clash', {
@@ -242,15 +246,7 @@ describe('Komposer', () => {
       spec: { crds: { search: Record<string, unknown> } };
     };
     bad.spec.crds.search.operatorBox = { reconcile: { workers: 'many' } };
-    await kubectlOk(
-      ['apply', '-f', '-'],
-      stringify({
-        apiVersion: 'v1',
-        kind: 'ConfigMap',
-        metadata: { name: 'bad', namespace: NS },
-        data: { 'katalog.yaml': stringify(bad) },
-      }),
-    );
+    await applyKatalogConfigMap('bad', bad);
     await apply(
       'komposers',
       komposer('invalid', { imports: { configMaps: [{ namespace: NS, name: 'bad', key: 'katalog.yaml' }] } }),

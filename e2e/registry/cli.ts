@@ -2,12 +2,12 @@
 //   node e2e/registry/cli.ts up [--state-dir .orkestra]   plain-HTTP registry in the background;
 //                                                         writes its host:port to STATE_DIR/registry
 //   node e2e/registry/cli.ts down [--state-dir .orkestra] stops it and removes its storage
-import { spawn } from 'node:child_process';
-import { existsSync, openSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { serveUntilSignal, spawnSupervisor, stopSupervisor, waitFor } from '../control-plane/background.ts';
 import { alive } from '../control-plane/component.ts';
 import { startRegistry } from './registry.ts';
 
@@ -32,15 +32,6 @@ async function readState(): Promise<RegistryState | undefined> {
   return JSON.parse(await readFile(statePath, 'utf8')) as RegistryState;
 }
 
-async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (check()) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return false;
-}
-
 async function removeState(): Promise<void> {
   for (const path of [statePath, hostFile, dataDir]) await rm(path, { recursive: true, force: true });
 }
@@ -51,14 +42,10 @@ async function serve(): Promise<void> {
   const state: RegistryState = { pid: process.pid, host: registry.host, registryPid: registry.pid() };
   await writeFile(statePath, `${JSON.stringify(state, null, 2)}\n`);
   await writeFile(hostFile, `${registry.host}\n`);
-  const shutdown = async () => {
+  serveUntilSignal(async () => {
     await registry.close();
     await removeState();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown());
-  process.once('SIGINT', () => void shutdown());
-  setInterval(() => {}, 1 << 30);
+  });
 }
 
 async function up(): Promise<void> {
@@ -69,13 +56,7 @@ async function up(): Promise<void> {
   }
   await mkdir(stateDir, { recursive: true });
   await removeState();
-  const log = openSync(logPath, 'w');
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), 'serve', '--state-dir', stateDir], {
-    detached: true,
-    stdio: ['ignore', log, log],
-  });
-  child.unref();
-  const pid = child.pid ?? 0;
+  const pid = spawnSupervisor(fileURLToPath(import.meta.url), ['serve', '--state-dir', stateDir], logPath);
   // The first run builds the registry from the Go module proxy (a few minutes).
   await waitFor(() => existsSync(hostFile) || !alive(pid), 30 * 60_000);
   const state = await readState();
@@ -93,16 +74,7 @@ async function down(): Promise<void> {
     console.log('no registry running');
     return;
   }
-  if (alive(state.pid)) process.kill(state.pid, 'SIGTERM');
-  const stopped = await waitFor(() => !alive(state.pid), 15_000);
-  const leftovers = [state.pid, state.registryPid ?? 0].filter((p) => p > 0 && alive(p));
-  if (!stopped || leftovers.length > 0) {
-    try {
-      process.kill(-state.pid, 'SIGKILL');
-    } catch {
-      for (const pid of leftovers) process.kill(pid, 'SIGKILL');
-    }
-  }
+  await stopSupervisor(state.pid, state.registryPid ? [state.registryPid] : [], 15_000);
   await removeState();
   await rm(logPath, { force: true });
   console.log('registry stopped');

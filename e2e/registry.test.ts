@@ -165,6 +165,29 @@ describe('TLS registry with basic auth', () => {
   });
 });
 
+describe('registry behind a token service (WWW-Authenticate: Bearer)', () => {
+  let registry: LocalRegistry;
+  before(async () => {
+    registry = await startRegistry({ tokenUsers: { ci: 'token-pass' } });
+  });
+  after(async () => {
+    await registry?.close();
+  });
+
+  test('push and pull get a token with the credentials; a wrong password is refused by the token service', async () => {
+    const ref = `${registry.host}/tokened/web:1`;
+    const flags = ['--plain-http', '-u', 'ci', '-p', 'token-pass'];
+    const pushed = await orkestra(['push', exampleKatalog, ref, ...flags]);
+    assert.equal(pushed.code, 0, pushed.stderr);
+    const pulled = await orkestra(['pull', ref, ...flags]);
+    assert.equal(pulled.code, 0, pulled.stderr);
+    assert.deepEqual(pulled.stdout, await readFile(exampleKatalog));
+    const wrong = await orkestra(['pull', ref, '--plain-http', '-u', 'ci', '-p', 'nope']);
+    assert.equal(wrong.code, 1);
+    assert.match(wrong.stderr, /^error: 127\.0\.0\.1:\d+: the token service 127\.0\.0\.1:\d+ refused the credentials/);
+  });
+});
+
 describe('make registry-up / registry-down', () => {
   test('up writes host:port to STATE_DIR/registry; down stops it and leaves nothing behind', async () => {
     const stateDir = join(work, 'state');

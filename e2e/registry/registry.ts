@@ -10,6 +10,7 @@ import { type Component, startComponent, waitUntilReady } from '../control-plane
 import { freePort } from '../control-plane/ports.ts';
 import { httpGet } from '../control-plane/probe.ts';
 import { writeTestCertificates } from './tls.ts';
+import { startTokenServer, type TokenServer } from './token-server.ts';
 import { registryBinary } from './tools.ts';
 
 export interface RegistryOptions {
@@ -17,6 +18,8 @@ export interface RegistryOptions {
   readonly tls?: boolean;
   /** htpasswd users (name → password); when set, every request needs basic auth. */
   readonly users?: Readonly<Record<string, string>>;
+  /** Users of a token service (the Bearer flow); when set, every request needs a token from it. */
+  readonly tokenUsers?: Readonly<Record<string, string>>;
   /** Directory for config, storage and logs; default a fresh temporary one that `close` removes. */
   readonly dir?: string;
   readonly timeoutMs?: number;
@@ -65,6 +68,15 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Loca
     await writeFile(htpasswd, `${entries.join('\n')}\n`, { mode: 0o600 });
     lines.push(`auth: { htpasswd: { realm: orkestra-test, path: ${JSON.stringify(htpasswd)} } }`);
   }
+  let tokens: TokenServer | undefined;
+  if (options.tokenUsers) {
+    tokens = await startTokenServer(options.tokenUsers);
+    const jwks = join(dir, 'jwks.json');
+    await writeFile(jwks, tokens.jwks);
+    lines.push(
+      `auth: { token: { realm: ${JSON.stringify(tokens.realm)}, service: ${tokens.service}, issuer: ${tokens.issuer}, jwks: ${JSON.stringify(jwks)} } }`,
+    );
+  }
   const configFile = join(dir, 'config.yml');
   await writeFile(configFile, `${lines.join('\n')}\n`);
   const ca = certs ? await readFile(certs.caFile) : undefined;
@@ -95,6 +107,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Loca
     await start();
   } catch (err) {
     await stop();
+    await tokens?.close();
     if (ownDir) await rm(dir, { recursive: true, force: true });
     throw err;
   }
@@ -108,6 +121,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Loca
     start,
     async close() {
       await stop();
+      await tokens?.close();
       if (ownDir) await rm(dir, { recursive: true, force: true });
     },
   };

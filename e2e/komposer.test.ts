@@ -169,6 +169,11 @@ describe('Komposer', () => {
     );
     await eventually('the boxes move under the Komposer', () => running('platform/website') && !running('web/website'));
     assert.equal(running('platform/website')?.config().box.operatorBox?.reconcile?.workers, 8);
+    assert.deepEqual(
+      controller.observed().filter((o) => o.planned.katalog === 'web'),
+      [],
+      'a composed Katalog runs once, through the Komposer: nothing is planned for it on its own',
+    );
     await eventually(
       'workers 8 in Komposer status',
       async () => (await status('platform')).boxes?.website?.workers === 8,

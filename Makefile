@@ -32,6 +32,11 @@ deps: node_modules/.installed ## install npm dependencies (Node 24 included)
 binaries: ## build (or find cached) etcd, kube-apiserver, kube-controller-manager
 	bash e2e/binaries/build.sh
 
+.PHONY: registry-binaries
+registry-binaries: ## build (or find cached) the CNCF Distribution registry and oras for the registry tests
+	bash e2e/binaries/build-tool.sh registry
+	bash e2e/binaries/build-tool.sh oras
+
 .PHONY: gen
 gen: deps ## regenerate crds/ from api-types/
 	$(NODE) api-types/generate.ts
@@ -53,7 +58,7 @@ test-unit: deps
 	$(NODE) --test --test-reporter=spec $(UNIT_TESTS)
 
 .PHONY: test-e2e
-test-e2e: deps binaries ## end-to-end tests against one shared local control plane
+test-e2e: deps binaries registry-binaries ## end-to-end tests against one shared local control plane
 	$(NODE) e2e/control-plane/cli.ts exec -- $(NODE) --test --test-reporter=spec --test-concurrency=1 $(E2E_TESTS)
 
 .PHONY: test

@@ -237,7 +237,9 @@ describe('deploy/base', () => {
       `Namespace/${NAMESPACE}`,
       'PodDisruptionBudget/orkestra-controller',
       'Role/orkestra-leader-election',
+      'Role/orkestra-registry-credentials',
       'RoleBinding/orkestra-leader-election',
+      'RoleBinding/orkestra-registry-credentials',
       'Service/orkestra-metrics',
       'ServiceAccount/orkestra',
     ]);

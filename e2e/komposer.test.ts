@@ -339,6 +339,12 @@ describe('Komposer', () => {
     );
     const before = running('outage/site');
     assert.ok(before);
+    // The same artifact pinned by digest, in a Komposer of its own (one box per kind: another kind).
+    const pinnedRef = `${plain.host}/patterns/pinned@${await push(katalog('pinned', { search: box('Search') }), `${plain.host}/patterns/pinned:1`, ['--plain-http'])}`;
+    const pinned = (refreshInterval: string) =>
+      komposer('pinned', { imports: { oci: [{ ref: pinnedRef, plainHTTP: true }] }, refreshInterval });
+    await apply('komposers', pinned('1s'));
+    await eventually('pinned Ready', async () => condition(await status('pinned'), 'Ready')?.status === 'True', 15_000);
 
     await plain.stop();
     const degraded = await eventually(
@@ -352,6 +358,17 @@ describe('Komposer', () => {
     assert.equal(running('outage/site'), before, 'the same box keeps running');
     assert.equal(degraded.imports?.[0]?.digest, digest, 'the last resolved digest stays');
     assert.equal(degraded.boxes?.site?.phase, 'Running');
+    // A Komposer change re-resolves its imports; a digest-pinned one never goes back to the registry.
+    await apply('komposers', pinned('2s'));
+    const generation = (
+      await client.request<Komposer>({ method: 'GET', path: '/apis/orkestra.orkspace.io/v1alpha1/komposers/pinned' })
+    ).metadata.generation;
+    const pinnedStatus = await eventually('pinned status for the new generation', async () => {
+      const s = await status('pinned');
+      return s.observedGeneration === generation && condition(s, 'Reconciling')?.status === 'False' ? s : undefined;
+    });
+    assert.equal(condition(pinnedStatus, 'Degraded')?.status, 'False', 'the pinned import did not touch the registry');
+    assert.equal(condition(pinnedStatus, 'Ready')?.status, 'True');
 
     await plain.start();
     await eventually(
@@ -364,6 +381,7 @@ describe('Komposer', () => {
     );
     assert.equal(running('outage/site'), before, 'never restarted');
     await remove('komposers', 'outage');
+    await remove('komposers', 'pinned');
   });
 
   test('the examples: platform composes web-platform with overrides, caches imports from the registry', async () => {

@@ -357,6 +357,7 @@ describe('Komposer', () => {
     );
     assert.equal(running('outage/site'), before, 'the same box keeps running');
     assert.equal(degraded.imports?.[0]?.digest, digest, 'the last resolved digest stays');
+    assert.match(degraded.imports?.[0]?.error ?? '', /cannot reach the registry 127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
     assert.equal(degraded.boxes?.site?.phase, 'Running');
     // A Komposer change re-resolves its imports; a digest-pinned one never goes back to the registry.
     await apply('komposers', pinned('2s'));

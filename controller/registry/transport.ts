@@ -55,8 +55,14 @@ function once(req: HttpRequest, options: TransportOptions): Promise<HttpResponse
         );
       },
     );
-    r.on('timeout', () => r.destroy(new Error(`${req.method} ${url.host}: no answer within the timeout`)));
-    r.on('error', reject);
+    r.on('timeout', () => r.destroy(new Error(`registry ${url.host} did not answer within the timeout`)));
+    r.on('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code && /^E(CONNREFUSED|CONNRESET|HOSTUNREACH|NETUNREACH|NOTFOUND|AI_AGAIN)$/.test(err.code)
+          ? new Error(`cannot reach the registry ${url.host} (${err.code}); check the host and port, or --plain-http`)
+          : err,
+      ),
+    );
     r.end(req.body);
   });
 }

@@ -246,7 +246,7 @@ describe('Komposer', () => {
     await remove('katalogs', 'left');
   });
 
-  test('a ConfigMap import that is not a valid Katalog reports the ajv field path', async () => {
+  test('a ConfigMap import that is not a valid Katalog reports the ajv field path; a Komposer is refused', async () => {
     const bad = katalog('bad', { search: box('Search') }) as unknown as {
       spec: { crds: { search: Record<string, unknown> } };
     };
@@ -264,6 +264,20 @@ describe('Komposer', () => {
     assert.equal(condition(s, 'Ready')?.status, 'False');
     assert.equal(condition(s, 'Ready')?.reason, 'ImportFailed');
     await remove('komposers', 'invalid');
+
+    await applyKatalogConfigMap('nested', komposer('inner', { imports: { katalogs: ['web'] } }));
+    await apply(
+      'komposers',
+      komposer('outer', { imports: { configMaps: [{ namespace: NS, name: 'nested', key: 'katalog.yaml' }] } }),
+    );
+    const nested = await eventually('a Komposer import refused', async () => {
+      const got = await status('outer');
+      return got.imports?.[0]?.error ? got : undefined;
+    });
+    assert.equal(nested.imports?.[0]?.name, `${NS}/nested/katalog.yaml`);
+    assert.match(nested.imports?.[0]?.error ?? '', /a Komposer cannot import a Komposer/);
+    assert.equal(condition(nested, 'Stalled')?.status, 'True');
+    await remove('komposers', 'outer');
   });
 
   test('TLS + basic auth: a pull Secret works; a wrong password is a clear status', async () => {

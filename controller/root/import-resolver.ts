@@ -36,6 +36,8 @@ interface KomposerState {
   generation: number;
   /** The newest generation seen, which may arrive while a resolution is in flight. */
   latest: number;
+  /** The generation the last finished resolution was for. */
+  resolved: number;
   nextAt: number;
   inFlight: boolean;
   timer: NodeJS.Timeout | undefined;
@@ -58,7 +60,7 @@ export interface ImportResolver {
   sync(komposers: readonly Komposer[]): void;
   /** What the ConfigMap and OCI imports of this Komposer resolved to, in spec order. */
   resolved(komposer: Komposer): ResolvedImport[];
-  /** Whether the Komposer's imports were resolved at least once for its current generation. */
+  /** Whether the Komposer's imports were resolved for its current generation (a refresh in flight keeps it so). */
   settled(komposer: Komposer): boolean;
   stop(): void;
 }
@@ -202,6 +204,7 @@ export function createImportResolver(deps: ImportResolverDeps): ImportResolver {
     if (keep.size !== state.imports.size) changed = true;
     state.imports = keep;
     state.inFlight = false;
+    state.resolved = k.metadata.generation ?? 0;
     const interval = refreshMs(k);
     state.nextAt = now() + interval;
     if (!stopped) {
@@ -224,6 +227,7 @@ export function createImportResolver(deps: ImportResolverDeps): ImportResolver {
           state = {
             generation: -1,
             latest: generation,
+            resolved: -1,
             nextAt: 0,
             inFlight: false,
             timer: undefined,
@@ -254,13 +258,13 @@ export function createImportResolver(deps: ImportResolverDeps): ImportResolver {
           document: s?.document,
           digest: s?.digest,
           resolvedAt: s?.resolvedAt,
-          error: s ? s.error : 'not resolved yet',
+          error: s?.error,
         };
       });
     },
     settled(k) {
       const state = states.get(k.metadata.uid ?? k.metadata.name);
-      return state !== undefined && !state.inFlight && state.generation === (k.metadata.generation ?? 0);
+      return state !== undefined && state.resolved === (k.metadata.generation ?? 0);
     },
     stop() {
       stopped = true;

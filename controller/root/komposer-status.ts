@@ -52,7 +52,8 @@ export function komposerStatus(
     observedGeneration: generation,
   });
   let ready: Condition;
-  if (broken.length > 0) ready = c('Ready', false, 'ImportFailed', describe(broken));
+  if (!settled) ready = c('Ready', false, 'ResolvingImports', 'resolving ConfigMap and OCI imports');
+  else if (broken.length > 0) ready = c('Ready', false, 'ImportFailed', describe(broken));
   else if (stale.length > 0)
     ready = c('Ready', false, 'ImportsDegraded', `running the last resolved content; ${describe(stale)}`);
   else if (boxesReady) ready = c('Ready', boxesReady.status === 'True', boxesReady.reason, boxesReady.message);

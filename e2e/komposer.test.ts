@@ -76,6 +76,17 @@ async function applyKatalogConfigMap(name: string, doc: unknown) {
     }),
   );
 }
+/** The Komposer's status once its first import reports an error. */
+function firstImportError(name: string): Promise<KomposerStatus> {
+  return eventually(
+    `an import error on Komposer ${name}`,
+    async () => {
+      const got = await status(name);
+      return got.imports?.[0]?.error ? got : undefined;
+    },
+    15_000,
+  );
+}
 const condition = (s: KomposerStatus, type: string) => s.conditions?.find((c) => c.type === type);
 
 /** Pushes a Katalog with the CLI; resolves to the digest it printed. */
@@ -256,10 +267,7 @@ describe('Komposer', () => {
       'komposers',
       komposer('invalid', { imports: { configMaps: [{ namespace: NS, name: 'bad', key: 'katalog.yaml' }] } }),
     );
-    const s = await eventually('import error in status', async () => {
-      const got = await status('invalid');
-      return got.imports?.[0]?.error ? got : undefined;
-    });
+    const s = await firstImportError('invalid');
     assert.match(s.imports?.[0]?.error ?? '', /spec\.crds\.search\.operatorBox\.reconcile\.workers: must be integer/);
     assert.equal(condition(s, 'Ready')?.status, 'False');
     assert.equal(condition(s, 'Ready')?.reason, 'ImportFailed');
@@ -270,10 +278,7 @@ describe('Komposer', () => {
       'komposers',
       komposer('outer', { imports: { configMaps: [{ namespace: NS, name: 'nested', key: 'katalog.yaml' }] } }),
     );
-    const nested = await eventually('a Komposer import refused', async () => {
-      const got = await status('outer');
-      return got.imports?.[0]?.error ? got : undefined;
-    });
+    const nested = await firstImportError('outer');
     assert.equal(nested.imports?.[0]?.name, `${NS}/nested/katalog.yaml`);
     assert.match(nested.imports?.[0]?.error ?? '', /a Komposer cannot import a Komposer/);
     assert.equal(condition(nested, 'Stalled')?.status, 'True');
@@ -322,14 +327,7 @@ describe('Komposer', () => {
       async () => (await status('private-good')).boxes?.queue?.phase === 'Running',
       15_000,
     );
-    const bad = await eventually(
-      'the wrong password in status',
-      async () => {
-        const got = await status('private-bad');
-        return got.imports?.[0]?.error ? got : undefined;
-      },
-      15_000,
-    );
+    const bad = await firstImportError('private-bad');
     assert.match(
       bad.imports?.[0]?.error ?? '',
       /authentication failed for user "puller" \(HTTP 401\); check the username and password/,

@@ -54,6 +54,11 @@ binaries: ## build (or find cached) etcd, kube-apiserver, kube-controller-manage
 oracle: ## build (or find cached) the Go text/template + Sprig oracle the template tests compare with
 	bash controller/render/template/oracle/build.sh
 
+.PHONY: registry-binaries
+registry-binaries: ## build (or find cached) the CNCF Distribution registry and oras for the registry tests
+	bash e2e/binaries/build-tool.sh registry
+	bash e2e/binaries/build-tool.sh oras
+
 .PHONY: gen
 gen: deps ## regenerate crds/ from api-types/
 	$(NODE) api-types/generate.ts
@@ -76,7 +81,7 @@ test-unit: deps oracle
 	$(NODE) --test --test-reporter=spec $(UNIT_TESTS)
 
 .PHONY: test-e2e
-test-e2e: deps binaries chromium ## end-to-end tests against one shared local control plane
+test-e2e: deps binaries registry-binaries chromium ## end-to-end tests against one shared local control plane
 	$(NODE) e2e/control-plane/cli.ts exec -- $(NODE) --test --test-reporter=spec --test-concurrency=1 $(E2E_TESTS)
 
 .PHONY: test
@@ -95,20 +100,32 @@ cluster-down: deps ## stop the local control plane
 	$(NODE) e2e/control-plane/cli.ts down --state-dir $(STATE_DIR)
 
 .PHONY: run
-run: cluster-up ## local cluster + CRDs + examples, then the controller in the foreground (Ctrl-C stops it)
+run: cluster-up registry-up ## local cluster and registry + CRDs + examples, then the controller in the foreground (Ctrl-C stops it)
 	$(KUBECTL) apply --server-side -f crds/
 	$(KUBECTL) wait --for=condition=Established --timeout=60s -f crds/
 	$(KUBECTL) apply --server-side -R -f examples/crds/
 	$(KUBECTL) wait --for=condition=Established --timeout=60s -R -f examples/crds/
 	$(KUBECTL) apply --server-side -f examples/katalogs/
+	bin/orkestra push examples/oci/cache-platform.yaml oci://$$(cat $(STATE_DIR)/registry)/examples/cache-platform:1.0.0 --plain-http
+	sed "s|REGISTRY|$$(cat $(STATE_DIR)/registry)|" examples/komposers/caches.yaml.tmpl | $(KUBECTL) apply --server-side -f -
+	$(KUBECTL) apply --server-side -f examples/komposers/
 	$(KUBECTL) apply --server-side -f examples/resources/
 	@echo
 	@echo "Local cluster is up; Orkestra starts below (JSON logs). In another shell:"
 	@echo "  export KUBECONFIG=$(CURDIR)/$(KUBECONFIG_FILE)"
 	@echo "  kubectl get katalogs"
 	@echo "  kubectl describe katalog web-platform"
-	@echo "Stop the controller with Ctrl-C and the cluster with: make cluster-down"
+	@echo "  kubectl get komposers"
+	@echo "Stop the controller with Ctrl-C, the cluster and registry with: make cluster-down registry-down"
 	@echo
 	@echo "Control Center (read-only, live): http://127.0.0.1:$(UI_PORT)/"
 	@echo
 	exec bin/orkestra run --kubeconfig $(KUBECONFIG_FILE) --listen 127.0.0.1:$(UI_PORT)
+
+.PHONY: registry-up
+registry-up: deps ## start the local OCI registry (CNCF Distribution, plain HTTP) in the background; writes .orkestra/registry
+	$(NODE) e2e/registry/cli.ts up --state-dir $(STATE_DIR)
+
+.PHONY: registry-down
+registry-down: deps ## stop the local OCI registry and remove its storage
+	$(NODE) e2e/registry/cli.ts down --state-dir $(STATE_DIR)

@@ -48,7 +48,22 @@ interface KindNames {
   readonly shortNames: readonly string[];
 }
 
-function crd(names: KindNames, description: string, spec: TSchema, status: TSchema, audience: Audience): Json {
+const BOX_COLUMNS: Json[] = [
+  { name: 'Boxes', type: 'integer', jsonPath: '.status.boxCount', description: 'Boxes declared.' },
+  { name: 'Running', type: 'integer', jsonPath: '.status.runningBoxes', description: 'Boxes Running.', priority: 1 },
+  { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
+  { name: 'Reason', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].reason', priority: 1 },
+  { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+];
+
+function crd(
+  names: KindNames,
+  description: string,
+  spec: TSchema,
+  status: TSchema,
+  columns: Json[],
+  audience: Audience,
+): Json {
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
@@ -73,19 +88,7 @@ function crd(names: KindNames, description: string, spec: TSchema, status: TSche
           served: true,
           storage: true,
           subresources: { status: {} },
-          additionalPrinterColumns: [
-            { name: 'Boxes', type: 'integer', jsonPath: '.status.boxCount', description: 'Boxes declared.' },
-            {
-              name: 'Running',
-              type: 'integer',
-              jsonPath: '.status.runningBoxes',
-              description: 'Boxes Running.',
-              priority: 1,
-            },
-            { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
-            { name: 'Reason', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].reason', priority: 1 },
-            { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
-          ],
+          additionalPrinterColumns: columns,
           schema: {
             openAPIV3Schema: {
               type: 'object',
@@ -116,6 +119,7 @@ export function katalogCrd(audience: Audience = 'crd'): Json {
     'Katalog lists CRDs and, for each, the operator box Orkestra runs for it.',
     KatalogSpec,
     KatalogStatus,
+    BOX_COLUMNS,
     audience,
   );
 }
@@ -126,6 +130,10 @@ export function komposerCrd(audience: Audience = 'crd'): Json {
     'Komposer composes Katalogs into one platform with per-environment overrides.',
     KomposerSpec,
     KomposerStatus,
+    [
+      { name: 'Imports', type: 'integer', jsonPath: '.status.importCount', description: 'Imports declared.' },
+      ...BOX_COLUMNS,
+    ],
     audience,
   );
 }

@@ -73,6 +73,12 @@ export const KatalogStatus = Type.Object(
     boxes: Type.Optional(mapOf(BoxStatus, 'Observed state per box.')),
     boxCount: Type.Optional(Type.Integer({ description: 'Boxes declared (enabled or not).' })),
     runningBoxes: Type.Optional(Type.Integer({ description: 'Boxes in phase Running.' })),
+    composedBy: Type.Optional(
+      Type.String({
+        description:
+          'The Komposer that imports this Katalog and runs its boxes (once, through the Komposer); the Komposer shows their state.',
+      }),
+    ),
   },
   { description: 'Observed state, written by Orkestra.' },
 );

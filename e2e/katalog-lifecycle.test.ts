@@ -6,9 +6,9 @@
 // nothing reconciles it. Names carry the process id.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { FINALIZER } from '../controller/reconcile/ownership.ts';
 import { type ApiClient, createApiClient, isNotFound, loadKubeConfig } from '../controller/kube/api-client.ts';
 import type { KubeList, KubeObject } from '../controller/kube/object.ts';
+import { FINALIZER } from '../controller/reconcile/ownership.ts';
 import { getOrUndefined, type InProcessController, startInProcessController } from './support/controller.ts';
 import { applyOrkestraCrds, createCrd, testCrd } from './support/crds.ts';
 import { kubectlOk } from './support/kubectl.ts';

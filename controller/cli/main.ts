@@ -1,6 +1,7 @@
 // The `orkestra` command line (also `kubectl orkestra`). Data goes to stdout, errors to stderr as
 // one `error: …` line; exit 0 clean, 1 findings or changes, 2 usage errors.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { registerRegistryCommands } from './registry-commands.ts';
 import { CliError, EXIT_USAGE, fail } from './terminal.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -205,6 +206,7 @@ export function buildProgram(name = 'orkestra'): Command {
       process.stdout.write((await import('./completion.ts')).completionScript(program, shell));
     });
 
+  registerRegistryCommands(program);
   return program;
 }
 

@@ -155,6 +155,8 @@ export async function run(options: RunOptions): Promise<void> {
       logger,
       events,
       ...boxes,
+      // The controller's namespace: Komposer pull Secrets and CA ConfigMaps are read only from it.
+      namespace: options.leaseNamespace,
       boxMetrics: (id) => {
         const m = metrics.boxMetrics(id, () => r.boxes().get(id)?.unfinishedWork());
         return ui ? ui.observeBox(id, m) : m;
@@ -189,8 +191,8 @@ export async function run(options: RunOptions): Promise<void> {
     await childWatches.stopAll();
   };
   metrics.setSnapshotSource(() => boxSnapshots(root?.observed() ?? []));
-  // Root watches (Katalogs, CRDs) + one per running box + the shared child watches.
-  metrics.setWatchCount(() => (root ? 2 + root.boxes().size : 0) + childWatches.count());
+  // Root watches (Katalogs, Komposers, CRDs) + one per running box + the shared child watches.
+  metrics.setWatchCount(() => (root ? 3 + root.boxes().size : 0) + childWatches.count());
 
   let shuttingDown = false;
   const address = `${host || '0.0.0.0'}:${portText}`;

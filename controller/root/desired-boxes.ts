@@ -41,6 +41,8 @@ export interface PlanInput {
   readonly runningPhase: (id: BoxId) => BoxPhase | undefined;
   /** Further checks (e.g. compiling templates); returns the problem, naming the field path. */
   readonly check?: (boxName: string, box: Box) => string | undefined;
+  /** Why a box must not run, decided before the plan (a Komposer's import conflicts). */
+  readonly failed?: (katalog: string, boxName: string) => string | undefined;
 }
 
 /** Katalogs in claim order: older first, then by name, so the first claimant of a kind keeps it. */
@@ -82,6 +84,11 @@ export function planBoxes(input: PlanInput): PlannedBox[] {
 
       if (box.enabled === false) {
         decide('Stopped', 'disabled (enabled: false)');
+        continue;
+      }
+      const preFailed = input.failed?.(katalog.metadata.name, name);
+      if (preFailed) {
+        decide('Failed', preFailed);
         continue;
       }
       const problems = checkBox(name, box);

@@ -1,9 +1,12 @@
-// The root controller: watches Katalogs and CRDs, plans the boxes that should run, and starts,
-// swaps in place or stops them; then writes each Katalog's status. All decisions go through one
+// The root controller: watches Katalogs, Komposers and CRDs, plans the boxes that should run, and
+// starts, swaps in place or stops them; then writes each Katalog's and Komposer's status. A
+// Komposer runs as the Katalog it composes (named after it); the Katalogs it imports run only
+// through it. All decisions go through one
 // de-duplicating queue key, so bursts of events collapse into one pass and passes never overlap.
 import { isDeepStrictEqual } from 'node:util';
 import type { Box } from '../../api-types/box.ts';
 import type { Katalog } from '../../api-types/katalog.ts';
+import type { Komposer } from '../../api-types/komposer.ts';
 import {
   type BoxConfig,
   type BoxHandle,
@@ -22,6 +25,7 @@ import { crdForIndex, indexCrds } from './crd-index.ts';
 import { stopLevels } from './dag.ts';
 import { type BoxId, type PlannedBox, planBoxes } from './desired-boxes.ts';
 import { reportBoxFailed } from './failed-box-status.ts';
+import { createImportResolver } from './import-resolver.ts';
 import {
   deleteResources,
   deletesResources,
@@ -30,12 +34,21 @@ import {
   setKatalogFinalizer,
 } from './katalog-deletion.ts';
 import { boxPhase, katalogStatus, type ObservedBox } from './katalog-status.ts';
+import { komposerStatus } from './komposer-status.ts';
+import { type Composition, compose, type ResolvedImport } from './komposition.ts';
 
 export const KATALOG_RESOURCE: ResourceRef = {
   group: 'orkestra.orkspace.io',
   version: 'v1alpha1',
   kind: 'Katalog',
   plural: 'katalogs',
+  namespaced: false,
+};
+export const KOMPOSER_RESOURCE: ResourceRef = {
+  group: 'orkestra.orkspace.io',
+  version: 'v1alpha1',
+  kind: 'Komposer',
+  plural: 'komposers',
   namespaced: false,
 };
 const CRD_RESOURCE: ResourceRef = {
@@ -67,6 +80,15 @@ export interface RootControllerDeps {
   readonly onBoxStopped?: (id: string) => void;
   /** How often box runtime figures (managed, queueDepth) are refreshed into Katalog status. */
   readonly statusRefreshMs?: number;
+  /** The controller's namespace, the only one Komposer pull Secrets and CA ConfigMaps come from. */
+  readonly namespace?: string;
+}
+
+/** A Komposer in the current pass: what its imports resolved to and what they compose. */
+interface ActiveKomposer {
+  readonly komposer: Komposer;
+  readonly imports: readonly ResolvedImport[];
+  readonly composition: Composition;
 }
 
 export interface RootController {
@@ -113,8 +135,21 @@ export function startRootController(deps: RootControllerDeps): RootController {
     logger: log,
     transform: crdForIndex,
   });
+  const komposers: Reflector = startReflector({ client, resource: KOMPOSER_RESOURCE, handler, logger: log });
+  const resolver = createImportResolver({
+    client,
+    namespace: deps.namespace ?? 'orkestra-system',
+    logger,
+    onChange: trigger,
+  });
+  /** Komposers of the last pass by name; their composed Katalogs run under the same name. */
+  let active = new Map<string, ActiveKomposer>();
+  /** Imported Katalog name → the Komposer that runs it. */
+  let composedBy = new Map<string, string>();
 
-  const katalogObject = (name: string) => katalogs.cache.get(name) as Katalog | undefined;
+  /** What box events are reported on: the Komposer for its composed boxes, else the Katalog. */
+  const katalogObject = (name: string) =>
+    (active.get(name)?.komposer ?? katalogs.cache.get(name)) as Katalog | undefined;
   const asKube = (k: Katalog) => k as unknown as KubeObject;
 
   function configFor(p: PlannedBox, generation: number): BoxConfig | undefined {
@@ -223,21 +258,64 @@ export function startRootController(deps: RootControllerDeps): RootController {
     if (waiting) setTimeout(trigger, DRAIN_POLL_MS).unref();
   }
 
+  /**
+   * Resolves every live Komposer (oldest first): Katalog imports from the cache, ConfigMap and
+   * OCI imports from the background resolver. A Katalog already run by an older Komposer is an
+   * import error of the younger one, never a second controller.
+   */
+  function composeAll(live: readonly Katalog[]): void {
+    const list = (komposers.cache.list() as unknown as Komposer[]).filter((k) => !k.metadata.deletionTimestamp);
+    list.sort(
+      (a, b) =>
+        String(a.metadata.creationTimestamp ?? '').localeCompare(String(b.metadata.creationTimestamp ?? '')) ||
+        a.metadata.name.localeCompare(b.metadata.name),
+    );
+    resolver.sync(list);
+    const liveByName = new Map(live.map((k) => [k.metadata.name, k]));
+    const nextActive = new Map<string, ActiveKomposer>();
+    const nextComposed = new Map<string, string>();
+    for (const komposer of list) {
+      const name = komposer.metadata.name;
+      const katalogImports: ResolvedImport[] = (komposer.spec.imports.katalogs ?? []).map((katalogName) => {
+        const katalog = liveByName.get(katalogName);
+        const owner = nextComposed.get(katalogName);
+        const error = !katalog
+          ? `Katalog ${katalogName} not found`
+          : owner
+            ? `Katalog ${katalogName} is already run through Komposer ${owner}; a Katalog runs once`
+            : undefined;
+        return { kind: 'Katalog', name: katalogName, document: error ? undefined : katalog, error };
+      });
+      for (const i of katalogImports) if (i.document) nextComposed.set(i.name, name);
+      const imports = [...katalogImports, ...resolver.resolved(komposer)];
+      nextActive.set(name, { komposer, imports, composition: compose(komposer, imports) });
+    }
+    active = nextActive;
+    composedBy = nextComposed;
+  }
+
   async function reconcileBoxes() {
     const all = katalogs.cache.list().map((k) => k as unknown as Katalog);
     // A deleting Katalog runs on only while onDelete: Delete has custom resources to delete.
     const live = all.filter((k) => !isDeleting(k) || (deletesResources(k) && !released.has(k.metadata.uid as string)));
-    const byName = new Map(live.map((k) => [k.metadata.name, k]));
+    composeAll(live);
+    // Katalogs a Komposer imports run through it; a Katalog named like a Komposer yields to it.
+    const planned = [
+      ...live.filter((k) => !composedBy.has(k.metadata.name) && !active.has(k.metadata.name)),
+      ...[...active.values()].map((a) => a.composition.katalog),
+    ];
+    const byName = new Map(planned.map((k) => [k.metadata.name, k]));
     plan = planBoxes({
-      katalogs: live,
+      katalogs: planned,
       crd: indexCrds(crds.cache.list()),
       runningPhase: (id) => running.get(id)?.status().phase,
       check: deps.checkBox,
+      failed: (katalog, box) => active.get(katalog)?.composition.failures.get(box),
     });
     const wanted = new Map(plan.filter((p) => p.action === 'Run').map((p) => [p.id, p]));
 
     // Stop what should not run, and boxes whose kind or namespaces changed (they restart below).
-    const planned = new Map(plan.map((p) => [p.id, p]));
+    const plannedById = new Map(plan.map((p) => [p.id, p]));
     const toStop: BoxId[] = [];
     for (const [id, box] of running) {
       const p = wanted.get(id);
@@ -248,7 +326,7 @@ export function startRootController(deps: RootControllerDeps): RootController {
       )
         toStop.push(id);
     }
-    const causes = new Map(toStop.map((id) => [id, stopCause(running.get(id) as OperatorBox, planned.get(id))]));
+    const causes = new Map(toStop.map((id) => [id, stopCause(running.get(id) as OperatorBox, plannedById.get(id))]));
     await stopBoxes(toStop, 'no longer wanted or kind changed', (id) => causes.get(id) ?? 'paused');
 
     for (const p of plan) {
@@ -302,7 +380,16 @@ export function startRootController(deps: RootControllerDeps): RootController {
     const observed = observedBoxes();
     for (const k of katalogs.cache.list()) {
       const katalog = k as unknown as Katalog;
-      const mine = observed.filter((o) => o.planned.katalog === katalog.metadata.name);
+      const owner = composedBy.get(katalog.metadata.name);
+      const source = `Katalog ${katalog.metadata.name}`;
+      // A composed Katalog shows its boxes as the Komposer runs them (overrides applied).
+      const mine = owner
+        ? observed.filter(
+            (o) => o.planned.katalog === owner && active.get(owner)?.composition.sources.get(o.planned.name) === source,
+          )
+        : active.has(katalog.metadata.name)
+          ? []
+          : observed.filter((o) => o.planned.katalog === katalog.metadata.name);
       for (const o of mine) {
         const phase = boxPhase(o);
         if (phase === 'Failed' && lastPhase.get(o.planned.id) !== 'Failed') {
@@ -311,20 +398,31 @@ export function startRootController(deps: RootControllerDeps): RootController {
         }
         lastPhase.set(o.planned.id, phase);
       }
-      // JSON round trip drops undefined members, so the comparison matches what the server stores.
-      const status = JSON.parse(JSON.stringify(katalogStatus(katalog, mine, now)));
-      if (isDeepStrictEqual(status, katalog.status)) continue;
-      try {
-        await client.request({
-          method: 'PATCH',
-          path: resourcePath(KATALOG_RESOURCE, undefined, katalog.metadata.name, 'status'),
-          contentType: 'application/json-patch+json',
-          body: [{ op: 'add', path: '/status', value: status }],
-        });
-      } catch (err) {
-        if (!isNotFound(err))
-          log.error('writing Katalog status failed', { name: katalog.metadata.name, err: errorField(err) });
-      }
+      await writeStatus(KATALOG_RESOURCE, k, { ...katalogStatus(katalog, mine, now), composedBy: owner });
+    }
+    for (const a of active.values()) {
+      const name = a.komposer.metadata.name;
+      const mine = observed.filter((o) => o.planned.katalog === name);
+      const status = komposerStatus(a.komposer, a.composition, a.imports, mine, resolver.settled(a.komposer), now);
+      await writeStatus(KOMPOSER_RESOURCE, a.komposer as unknown as KubeObject, status);
+    }
+  }
+
+  /** Replaces the status subresource unless it already holds exactly this. */
+  async function writeStatus(resource: ResourceRef, object: KubeObject, value: unknown) {
+    // JSON round trip drops undefined members, so the comparison matches what the server stores.
+    const status = JSON.parse(JSON.stringify(value));
+    if (isDeepStrictEqual(status, object.status)) return;
+    try {
+      await client.request({
+        method: 'PATCH',
+        path: resourcePath(resource, undefined, object.metadata.name, 'status'),
+        contentType: 'application/json-patch+json',
+        body: [{ op: 'add', path: '/status', value: status }],
+      });
+    } catch (err) {
+      if (!isNotFound(err))
+        log.error(`writing ${resource.kind} status failed`, { name: object.metadata.name, err: errorField(err) });
     }
   }
 
@@ -346,7 +444,7 @@ export function startRootController(deps: RootControllerDeps): RootController {
 
   let stopped = false;
   const loop = (async () => {
-    await Promise.all([katalogs.waitForSync(), crds.waitForSync()]).catch(() => undefined);
+    await Promise.all([katalogs.waitForSync(), komposers.waitForSync(), crds.waitForSync()]).catch(() => undefined);
     for (;;) {
       const key = await queue.get();
       if (key === undefined) return;
@@ -372,7 +470,7 @@ export function startRootController(deps: RootControllerDeps): RootController {
 
   return {
     waitForSync: async () => {
-      await Promise.all([katalogs.waitForSync(), crds.waitForSync()]);
+      await Promise.all([katalogs.waitForSync(), komposers.waitForSync(), crds.waitForSync()]);
     },
     boxes: () => running,
     observed: observedBoxes,
@@ -380,11 +478,13 @@ export function startRootController(deps: RootControllerDeps): RootController {
       const deadline = performance.now() + (options.graceMs ?? BOX_GRACE_MS);
       stopped = true;
       clearInterval(refresh);
+      resolver.stop();
       queue.shutDown();
       await loop;
       await Promise.all([
         stopBoxes([...running.keys()], 'controller shutting down', () => 'shutdown', deadline),
         katalogs.stop(),
+        komposers.stop(),
         crds.stop(),
       ]);
     },

@@ -17,7 +17,7 @@ const buildScript = fileURLToPath(new URL('../binaries/build.sh', import.meta.ur
  */
 export async function ensureBinaries(): Promise<ControlPlaneBinaries> {
   const preset = process.env.ORKESTRA_BIN_DIR;
-  const dir = preset ?? (await runBuild());
+  const dir = preset ?? (await runBuildScript(buildScript));
   return {
     dir,
     etcd: `${dir}/etcd`,
@@ -26,17 +26,18 @@ export async function ensureBinaries(): Promise<ControlPlaneBinaries> {
   };
 }
 
-function runBuild(): Promise<string> {
+/** Runs a build script of e2e/binaries/ and resolves to the path it prints last (a directory or a binary). */
+export function runBuildScript(script: string, args: readonly string[] = []): Promise<string> {
   return new Promise((resolve, reject) => {
-    // The cold build takes tens of minutes; its progress goes to our stderr, the path to stdout.
-    const child = execFile('bash', [buildScript], { maxBuffer: 1 << 20 }, (err, stdout) => {
+    // A cold build takes minutes; its progress goes to our stderr, the path to stdout.
+    const child = execFile('bash', [script, ...args], { maxBuffer: 1 << 20 }, (err, stdout) => {
       if (err) {
-        reject(new Error(`building control-plane binaries failed: ${err.message}`));
+        reject(new Error(`${[script, ...args].join(' ')} failed: ${err.message}`));
         return;
       }
-      const dir = stdout.trim().split('\n').at(-1);
-      if (!dir) reject(new Error('build.sh printed no binary directory'));
-      else resolve(dir);
+      const path = stdout.trim().split('\n').at(-1);
+      if (!path) reject(new Error(`${script} printed no path`));
+      else resolve(path);
     });
     child.stderr?.pipe(process.stderr);
   });

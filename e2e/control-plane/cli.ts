@@ -2,11 +2,12 @@
 //   node e2e/control-plane/cli.ts up|down [--state-dir .orkestra]   background cluster for `make cluster-up/down`
 //   node e2e/control-plane/cli.ts exec -- CMD ARGS...                 a cluster for the lifetime of CMD (tests)
 import { spawn } from 'node:child_process';
-import { existsSync, openSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { serveUntilSignal, spawnSupervisor, stopSupervisor, waitFor } from './background.ts';
 import { alive } from './component.ts';
 import { startControlPlane } from './control-plane.ts';
 
@@ -34,15 +35,6 @@ async function readState(): Promise<ClusterState | undefined> {
   return JSON.parse(await readFile(statePath, 'utf8')) as ClusterState;
 }
 
-async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return false;
-}
-
 /** Runs in the background as a process-group leader, so `down` can reach every process it started. */
 async function serve(): Promise<void> {
   const cp = await startControlPlane({ controllerManager });
@@ -54,16 +46,11 @@ async function serve(): Promise<void> {
     components: Object.fromEntries(cp.components.map((c) => [c.name, c.pid])),
   };
   await writeFile(statePath, `${JSON.stringify(state, null, 2)}\n`);
-  const shutdown = async () => {
+  serveUntilSignal(async () => {
     await cp.stop();
     await rm(statePath, { force: true });
     await rm(kubeconfigPath, { force: true });
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown());
-  process.once('SIGINT', () => void shutdown());
-  // Keep the event loop alive until a signal arrives.
-  setInterval(() => {}, 1 << 30);
+  });
 }
 
 async function up(): Promise<void> {
@@ -75,13 +62,9 @@ async function up(): Promise<void> {
   await mkdir(stateDir, { recursive: true });
   await rm(statePath, { force: true });
   const logPath = resolve(stateDir, 'cluster.log');
-  const log = openSync(logPath, 'w');
-  const self = fileURLToPath(import.meta.url);
-  const args = [self, 'serve', '--state-dir', stateDir];
+  const args = ['serve', '--state-dir', stateDir];
   if (!controllerManager) args.push('--no-controller-manager');
-  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', log, log] });
-  child.unref();
-  const pid = child.pid ?? 0;
+  const pid = spawnSupervisor(fileURLToPath(import.meta.url), args, logPath);
   // The first run builds the binaries (tens of minutes); later runs start in seconds.
   const ready = await waitFor(async () => existsSync(statePath) || !alive(pid), 90 * 60_000);
   const state = await readState();
@@ -98,17 +81,7 @@ async function down(): Promise<void> {
     console.log('no cluster running');
     return;
   }
-  if (alive(state.pid)) process.kill(state.pid, 'SIGTERM');
-  const stopped = await waitFor(() => !alive(state.pid), 30_000);
-  // Whatever survived (a crashed supervisor's children included) goes with the whole process group.
-  const leftovers = [state.pid, ...Object.values(state.components)].filter(alive);
-  if (!stopped || leftovers.length > 0) {
-    try {
-      process.kill(-state.pid, 'SIGKILL');
-    } catch {
-      for (const pid of leftovers) process.kill(pid, 'SIGKILL');
-    }
-  }
+  await stopSupervisor(state.pid, Object.values(state.components), 30_000);
   await rm(statePath, { force: true });
   await rm(kubeconfigPath, { force: true });
   console.log('cluster stopped');

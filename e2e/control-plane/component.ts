@@ -16,9 +16,18 @@ export interface Component {
   stop(graceMs?: number): Promise<void>;
 }
 
-export function startComponent(name: string, binary: string, args: readonly string[], logFile: string): Component {
+export function startComponent(
+  name: string,
+  binary: string,
+  args: readonly string[],
+  logFile: string,
+  env?: Readonly<Record<string, string>>,
+): Component {
   const log = createWriteStream(logFile, { flags: 'a' });
-  const child: ChildProcess = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(binary, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: env ? { ...process.env, ...env } : undefined,
+  });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   let exit: string | undefined;

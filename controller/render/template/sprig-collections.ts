@@ -7,7 +7,17 @@
 import { FunctionError } from './errors.ts';
 import { strval } from './format.ts';
 import { fn, intArg, MANY, mapArg, stringArg, type TemplateFunction, toInt64 } from './function-args.ts';
-import { ABSENT, describeKind, isTrue, kindOf, mapKeys, ownField, type PlainObject, sortedKeys } from './values.ts';
+import {
+  ABSENT,
+  describeKind,
+  goTypeName,
+  isTrue,
+  kindOf,
+  mapKeys,
+  ownField,
+  type PlainObject,
+  sortedKeys,
+} from './values.ts';
 
 /** Objects built by template functions during a render: the only ones `set`/`unset`/`merge` change. */
 const OWNED = new WeakSet<object>();
@@ -46,12 +56,6 @@ function listArg(value: unknown, message: string): unknown[] {
 /** reflect.Kind names, as Sprig's "Cannot ... on type X" messages print them. */
 export function goKind(value: unknown): string {
   switch (kindOf(value)) {
-    case 'string':
-      return 'string';
-    case 'number':
-      return Number.isInteger(value) ? 'int64' : 'float64';
-    case 'bool':
-      return 'bool';
     case 'array':
       return 'slice';
     case 'map':
@@ -59,6 +63,10 @@ export function goKind(value: unknown): string {
     case 'nil':
     case 'missing':
       return 'invalid';
+    case 'string':
+    case 'number':
+    case 'bool':
+      return goTypeName(value);
     default:
       return describeKind(value);
   }

@@ -3,21 +3,20 @@
 // over TLS, holds ConfigMap writes in the suite's namespace for up to 30 s). The process must stop
 // the boxes in parallel within its grace period, release the Lease and exit 0 in under 10 s.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { type ApiClient, createApiClient, isNotFound, loadKubeConfig } from '../controller/kube/api-client.ts';
 import type { KubeObject } from '../controller/kube/object.ts';
 import { applyOrkestraCrds, createCrd, testCrd } from './support/crds.ts';
-import { kubectlOk, testKubeconfig } from './support/kubectl.ts';
+import { kubectlOk } from './support/kubectl.ts';
+import { startOrkestra } from './support/orkestra-process.ts';
 import { eventually } from './support/wait.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const PID = process.pid;
 const GROUP = `halt${PID}.e2e.orkestra.io`;
 const NS = `halt-${PID}`;
@@ -162,39 +161,21 @@ describe('shutdown', () => {
       });
     }
 
-    const lines: Record<string, unknown>[] = [];
-    const child = spawn(
-      `${root}bin/orkestra`,
-      [
-        'run',
-        '--kubeconfig',
-        testKubeconfig(),
-        '--leader-elect',
-        '--lease-name',
-        LEASE,
-        '--identity',
-        'halt-replica',
-        '--listen',
-        '127.0.0.1:0',
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
+    // Its own webhook port: the default 9443 may be taken by another process on this machine.
+    const { child, lines } = startOrkestra([
+      '--leader-elect',
+      '--lease-name',
+      LEASE,
+      '--identity',
+      'halt-replica',
+      '--listen',
+      '127.0.0.1:0',
+      '--webhook-listen',
+      '127.0.0.1:0',
+    ]);
     let exit: number | null | undefined;
     child.on('exit', (code) => {
       exit = code;
-    });
-    let buffered = '';
-    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-      buffered += chunk;
-      const parts = buffered.split('\n');
-      buffered = parts.pop() ?? '';
-      for (const line of parts) {
-        try {
-          lines.push(JSON.parse(line));
-        } catch {
-          lines.push({ msg: line });
-        }
-      }
     });
     try {
       // Busy: every box's reconcile is stuck in the ConfigMap write the webhook holds.

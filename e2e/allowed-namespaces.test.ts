@@ -54,6 +54,7 @@ before(async () => {
   // Cluster-wide: what the root controller needs. The custom resources: only in ALLOWED.
   await grantClusterRole(admin, sa, CLUSTER_ROLE, [
     { apiGroups: ['orkestra.orkspace.io'], resources: ['katalogs', 'katalogs/status'], verbs: ['*'] },
+    { apiGroups: ['orkestra.orkspace.io'], resources: ['komposers'], verbs: ['get', 'list', 'watch'] },
     { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['get', 'list', 'watch'] },
     { apiGroups: ['', 'events.k8s.io'], resources: ['events'], verbs: ['create', 'patch', 'update'] },
   ]);

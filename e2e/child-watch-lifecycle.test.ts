@@ -197,7 +197,7 @@ describe('child watch lifecycle', () => {
     const secretsRole = `cwl-${PID}-secrets`;
     const all = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
     await grantClusterRole(admin, sa, baseRole, [
-      { apiGroups: ['orkestra.orkspace.io'], resources: ['katalogs'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: ['orkestra.orkspace.io'], resources: ['katalogs', 'komposers'], verbs: ['get', 'list', 'watch'] },
       { apiGroups: ['orkestra.orkspace.io'], resources: ['katalogs/status'], verbs: ['get', 'patch', 'update'] },
       {
         apiGroups: ['apiextensions.k8s.io'],

@@ -45,6 +45,7 @@ before(async () => {
   // Everything the controller needs, except writing ConfigMaps.
   await grantClusterRole(admin, sa, BASE_ROLE, [
     { apiGroups: ['orkestra.orkspace.io'], resources: ['katalogs', 'katalogs/status'], verbs: ['*'] },
+    { apiGroups: ['orkestra.orkspace.io'], resources: ['komposers'], verbs: ['get', 'list', 'watch'] },
     { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['get', 'list', 'watch'] },
     { apiGroups: [GROUP], resources: ['*'], verbs: ['*'] },
     { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] },

@@ -443,8 +443,16 @@ export function startRootController(deps: RootControllerDeps): RootController {
   }
 
   let stopped = false;
+  // A cache that never syncs (its LIST refused, the API server gone) must not keep stop() waiting.
+  let stopping = () => {};
+  const stopRequested = new Promise<void>((resolve) => {
+    stopping = resolve;
+  });
   const loop = (async () => {
-    await Promise.all([katalogs.waitForSync(), komposers.waitForSync(), crds.waitForSync()]).catch(() => undefined);
+    await Promise.race([
+      Promise.all([katalogs.waitForSync(), komposers.waitForSync(), crds.waitForSync()]).catch(() => undefined),
+      stopRequested,
+    ]);
     for (;;) {
       const key = await queue.get();
       if (key === undefined) return;
@@ -477,6 +485,7 @@ export function startRootController(deps: RootControllerDeps): RootController {
     async stop(options = {}) {
       const deadline = performance.now() + (options.graceMs ?? BOX_GRACE_MS);
       stopped = true;
+      stopping();
       clearInterval(refresh);
       resolver.stop();
       queue.shutDown();

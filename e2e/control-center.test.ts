@@ -169,6 +169,16 @@ describe('Control Center', () => {
       (await page.locator('tbody tr', { hasText: 'ChildCreated' }).count()) >= 2,
       'the Events list shows both creations',
     );
+    // Beside the live children, what `orkestra render` prints: the recreated ConfigMap matches it,
+    // and its manifest opens from the keyboard.
+    const rendered = page.locator('tr[data-rendered="ConfigMap/shop-content"]');
+    await rendered.getByText('in sync').waitFor({ timeout: 15_000 });
+    assert.equal(await page.locator('tr[data-rendered="Deployment/shop"]').count(), 1);
+    await rendered.locator('summary').focus();
+    await page.keyboard.press('Enter');
+    const manifest = page.getByRole('region', { name: 'Rendered ConfigMap shop-content' });
+    await manifest.waitFor();
+    assert.match((await manifest.textContent()) ?? '', /kind: ConfigMap[\s\S]*name: shop-content/);
     assert.deepEqual(await seriousViolations(page), []);
     await screenshot(page, 'resource');
     await page.context().close();

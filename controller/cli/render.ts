@@ -10,13 +10,10 @@ import { type CompiledBox, compileBoxCached } from '../box/compiled-box.ts';
 import { OWNER_UID_LABEL } from '../kube/child-watches.ts';
 import type { KubeObject, ResourceRef } from '../kube/object.ts';
 import { errorField } from '../observe/log.ts';
-import { applyMutations, validate } from '../reconcile/admission-rules.ts';
 import { Halt } from '../reconcile/halt.ts';
-import { childrenAfter, childrenKey } from '../reconcile/observe-children.ts';
-import { childRef } from '../reconcile/ownership.ts';
-import { type DesiredChild, renderChildren } from '../reconcile/render.ts';
-import { statusFields } from '../reconcile/status.ts';
-import { setPath } from '../render/path/write.ts';
+import { childrenKey } from '../reconcile/observe-children.ts';
+import type { DesiredChild } from '../reconcile/render.ts';
+import { renderOne } from '../reconcile/render-one.ts';
 import { objectsOf, readDocuments } from './documents.ts';
 import { crdLookup, guessPlural, isShorthandKind, type KindLookup, splitApiVersion } from './kinds.ts';
 import { CliError, EXIT_USAGE } from './terminal.ts';
@@ -99,47 +96,30 @@ export function renderOffline(input: RenderInput): RenderResult {
   }
   const cr = input.cr;
   const resources = childResources(compiled, input.lookup);
+  const observed = input.observed ?? [];
   // As the controller keys them: every template's kind key is present, empty when nothing is observed.
   const children: Record<string, KubeObject[]> = {};
   for (const t of compiled.children) {
     const resource = resources.get(`${t.apiVersion}/${t.kind}`)?.resource;
     if (!resource) continue;
-    children[childrenKey(t, resource)] = (input.observed ?? []).filter(
-      (o) => o.apiVersion === t.apiVersion && o.kind === t.kind,
-    );
+    children[childrenKey(t, resource)] = observed.filter((o) => o.apiVersion === t.apiVersion && o.kind === t.kind);
   }
-  const dataOf = (obj: KubeObject, seen: Record<string, KubeObject[]> = children) => ({
-    metadata: obj.metadata,
-    spec: obj.spec ?? {},
-    status: obj.status ?? {},
-    children: seen,
-  });
-  const mutated = applyMutations(compiled, cr as KubeObject & Record<string, unknown>, dataOf);
-  const verdict = validate(compiled, mutated);
-  if (verdict.denied.length > 0) {
-    throw new CliError(
-      `${cr.kind} ${cr.metadata.name} is denied by box ${selected.name}: ${verdict.denied.join('; ')}`,
-    );
-  }
-  const owner = { katalog: selected.katalog, box: selected.name, object: mutated };
   try {
-    const desired = renderChildren(compiled, owner, mutated, dataOf(mutated), resources, children);
-    // Status fields see the children as the applies would leave them: the observed child where
-    // there is one, else the rendered manifest.
-    const observedByRef = new Map((input.observed ?? []).map((o) => [childRef(o), o]));
-    const after = childrenAfter(
-      desired,
-      new Map(desired.map((d) => [childRef(d.object), observedByRef.get(childRef(d.object)) ?? d.object])),
+    const result = renderOne({
+      compiled,
+      katalog: selected.katalog,
+      box: selected.name,
+      cr,
+      resources,
       children,
-    );
-    const status: Record<string, unknown> = {};
-    for (const f of statusFields(compiled, mutated, dataOf(mutated, after))) setPath(status, f.path, f.value);
-    return {
-      box: selected,
-      children: desired,
-      status,
-      warnings: verdict.warnings,
-    };
+      observed,
+    });
+    if (result.denied.length > 0) {
+      throw new CliError(
+        `${cr.kind} ${cr.metadata.name} is denied by box ${selected.name}: ${result.denied.join('; ')}`,
+      );
+    }
+    return { box: selected, children: result.children, status: result.status, warnings: result.warnings };
   } catch (err) {
     if (err instanceof Halt) throw new CliError(err.problem.message);
     throw err;

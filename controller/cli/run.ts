@@ -147,6 +147,7 @@ export async function run(options: RunOptions): Promise<void> {
             return leader ? { role, leader } : { role };
           },
           events,
+          childCaches: () => childWatches.held(),
         });
 
   const startRoot = () => {

@@ -147,3 +147,25 @@ test('a refused WATCH after a good LIST also fails ready(), until a watch is acc
   await held.ready();
   await watches.stopAll();
 });
+
+test('held() lists the synced caches without starting a watch, and drops released ones', async (t) => {
+  const refusing = createChildWatches(client({ allowed: false, lists: 0 }));
+  t.after(() => refusing.stopAll());
+  const refused = refusing.acquire(secrets, quiet);
+  await refused.ready().catch(() => {});
+  assert.deepEqual(refusing.held(), [], 'a refused watch is not a cache to read');
+
+  const state = { allowed: true, lists: 0 };
+  const watches = createChildWatches(client(state));
+  t.after(() => watches.stopAll());
+  assert.deepEqual(watches.held(), []);
+  assert.equal(state.lists, 0, 'asking starts nothing');
+  const a = watches.acquire(secrets, quiet);
+  await a.ready();
+  assert.deepEqual(
+    watches.held().map((h) => [h.resource.plural, h.cache === a.cache]),
+    [['secrets', true]],
+  );
+  await a.release();
+  assert.deepEqual(watches.held(), []);
+});

@@ -42,11 +42,21 @@ export interface ChildWatch {
   release(): Promise<void>;
 }
 
+export interface HeldCache {
+  readonly resource: ResourceRef;
+  readonly cache: Cache;
+}
+
 export interface ChildWatches {
   /** Starts (or joins) the watch of `resource`; `ready()` tells when its cache can be read. */
   acquire(resource: ResourceRef, subscriber: ChildSubscriber): ChildWatch;
   /** Number of child watches open now. */
   count(): number;
+  /**
+   * The caches of the watches open and synced now, for readers that must not start a watch (the
+   * Control Center reads children from here).
+   */
+  held(): readonly HeldCache[];
   stopAll(): Promise<void>;
 }
 
@@ -179,6 +189,10 @@ export function createChildWatches(client: ApiClient, logger?: KubeLogger): Chil
       };
     },
     count: () => shared.size,
+    held: () =>
+      [...shared.values()]
+        .filter((e) => stateOf(e) === 'ready')
+        .map((e) => ({ resource: e.resource, cache: e.reflector.cache })),
     async stopAll() {
       const all = [...shared.values()];
       shared.clear();

@@ -48,6 +48,7 @@ function harness(
       };
     },
     count: () => acquired.length - released.length,
+    held: () => [],
     stopAll: async () => {},
   };
   const discovery: Discovery = {

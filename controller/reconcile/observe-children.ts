@@ -2,10 +2,10 @@
 // templates and CEL see them (`children.<kind key>`), and the summary of each child's health
 // that goes into status.
 import type { ChildTemplate, CompiledBox } from '../box/compiled-box.ts';
+import type { Cache } from '../kube/cache.ts';
 import { OWNER_INDEX } from '../kube/child-watches.ts';
 import type { KubeObject, ResourceRef } from '../kube/object.ts';
 import { childHealth } from './child-health.ts';
-import type { ChildWatchMap } from './child-watch-set.ts';
 import type { ChildSummary } from './cr-status.ts';
 import { childRef, isOwnedBy, type Owner } from './ownership.ts';
 
@@ -27,7 +27,15 @@ export function childrenKey(template: Pick<ChildTemplate, 'kindKey'>, resource: 
 }
 
 /** Children of this CR in the shared caches: `children.<kind key>` for templates and CEL. */
-export function observeChildren(owner: Owner, w: ChildWatchMap, keys: TemplateKeys) {
+export function observeChildren(
+  owner: Owner,
+  // Only each kind's resource and cache are read, so the Control Center can pass caches it does not hold.
+  w: ReadonlyMap<
+    string,
+    { readonly resource: ResourceRef; readonly watch: { readonly cache: Pick<Cache, 'byIndex'> } }
+  >,
+  keys: TemplateKeys,
+) {
   const byKey: Record<string, KubeObject[]> = {};
   const all: KubeObject[] = [];
   for (const { resource, watch } of w.values()) {

@@ -13,6 +13,7 @@ import { bearerMatches, type UiAccess } from './access.ts';
 import { BUCKET_MS, createBoxHistory } from './history.ts';
 import { parseRoute, streamQuery } from './page-url.ts';
 import type { RecentEvents } from './recent-events.ts';
+import type { ChildCache } from './rendered-children.ts';
 import { createSseHub } from './sse-hub.ts';
 import type { ReplicaView } from './view-model.ts';
 import { parseViewRequest, renderView } from './view-request.ts';
@@ -26,6 +27,8 @@ export interface ControlCenterDeps {
   readonly boxes: () => ReadonlyMap<string, RunningBox>;
   readonly replica: () => ReplicaView;
   readonly events: Pick<RecentEvents, 'about'>;
+  /** The child caches the controller holds now (its shared child watches). */
+  readonly childCaches?: () => readonly ChildCache[];
   /** How often open pages are recomputed (default 1 s). */
   readonly tickMs?: number;
 }
@@ -84,6 +87,7 @@ export function createControlCenter(deps: ControlCenterDeps): ControlCenter {
     history,
     busy: (id) => busy.get(id) ?? 0,
     events: (uids) => deps.events.about(uids),
+    childCaches: () => deps.childCaches?.() ?? [],
   };
   const hub = createSseHub({
     ...(deps.tickMs ? { tickMs: deps.tickMs } : {}),

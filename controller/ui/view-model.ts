@@ -100,6 +100,28 @@ export interface ChildView {
   readonly updated: number;
 }
 
+/** How a live child compares with what the box renders for it now. */
+export type ChildSync = 'in sync' | 'differs' | 'not created yet';
+
+export interface RenderedChildView {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+  readonly sync: ChildSync;
+  /** Fields of the rendered manifest the live child does not hold as rendered (a few at most). */
+  readonly differs: readonly string[];
+  /** The rendered manifest as YAML: what `orkestra render` prints for it. */
+  readonly manifest: string;
+}
+
+export interface RenderedView {
+  /** The children the box renders now, in apply order. */
+  readonly children: readonly RenderedChildView[];
+  /** Why nothing could be rendered (a template error, a denied resource), or ''. */
+  readonly problem: string;
+}
+
 export interface EventView {
   readonly type: string;
   readonly reason: string;
@@ -124,6 +146,8 @@ export interface ResourceView {
   readonly fields: string;
   readonly spec: string;
   readonly children: readonly ChildView[];
+  /** The children rendered from the box's templates and the cached children, beside the live ones. */
+  readonly rendered: RenderedView;
   readonly events: readonly EventView[];
 }
 

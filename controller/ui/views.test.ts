@@ -55,6 +55,7 @@ function source(objects: KubeObject[], events: RecentEvent[] = []): UiSource {
       const set = new Set(uids);
       return events.filter((e) => set.has(e.uid));
     },
+    childCaches: () => [],
   };
 }
 
@@ -140,6 +141,8 @@ describe('Control Center views', () => {
       ],
     );
     assert.equal(v.events.length, 3);
+    // The fake box has no templates: it renders no children, and says nothing went wrong.
+    assert.deepEqual(v.rendered, { children: [], problem: '' });
     assert.equal(resourceView(source([]), 'web', 'site', 'a', 'gone')?.found, false);
   });
 

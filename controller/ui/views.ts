@@ -7,6 +7,7 @@ import type { KubeObject } from '../kube/object.ts';
 import type { BoxHealth, KatalogHealth } from '../observe/server.ts';
 import type { BoxHistory } from './history.ts';
 import type { RecentEvent } from './recent-events.ts';
+import { type ChildCache, renderedChildren } from './rendered-children.ts';
 import type {
   BoxQuery,
   BoxRow,
@@ -37,6 +38,8 @@ export interface UiSource {
   /** Reconciles in flight in a box now. */
   busy(id: string): number;
   events(uids: Iterable<string>): readonly RecentEvent[];
+  /** The child caches the controller holds now. */
+  childCaches(): readonly ChildCache[];
 }
 
 export function boxId(katalog: string, box: string): string {
@@ -221,7 +224,8 @@ export function resourceView(
 ): ResourceView | undefined {
   const health = findBox(source, katalog, box);
   if (!health) return undefined;
-  const obj = source.box(boxId(katalog, box))?.get(namespace ? `${namespace}/${name}` : name);
+  const running = source.box(boxId(katalog, box));
+  const obj = running?.get(namespace ? `${namespace}/${name}` : name);
   const status = (obj?.status ?? {}) as Record<string, unknown>;
   const { conditions: _c, children: rawChildren, observedGeneration, ...fields } = status;
   const events = obj?.metadata.uid ? source.events([obj.metadata.uid]) : [];
@@ -253,6 +257,8 @@ export function resourceView(
     fields: Object.keys(fields).length ? stringify(fields) : '',
     spec: obj?.spec ? stringify(obj.spec) : '',
     children,
+    rendered:
+      running && obj ? renderedChildren(running.config(), obj, source.childCaches()) : { children: [], problem: '' },
     events: events.map((e) => ({ type: e.type, reason: e.reason, message: e.message, at: e.at })),
   };
 }

@@ -1,10 +1,17 @@
 // One custom resource: conditions, the children Orkestra manages for it (with how often each was
-// recreated or corrected), the Events Orkestra emitted about it, its status fields and spec.
+// recreated or corrected), the children its box renders now beside them, the Events Orkestra
+// emitted about it, its status fields and spec.
 
 import { boxHref } from '../page-url.ts';
-import type { ResourceView } from '../view-model.ts';
+import type { ChildSync, ResourceView } from '../view-model.ts';
 import { Badge, Crumbs, DataTable, PageTitle } from './components.tsx';
 import { age } from './format.ts';
+
+const SYNC_BADGE: Readonly<Record<ChildSync, string>> = {
+  'in sync': 'Ready',
+  differs: 'Degraded',
+  'not created yet': 'Pending',
+};
 
 export function ResourcePage({ view }: { view: ResourceView }) {
   const title = view.namespace ? `${view.namespace}/${view.name}` : view.name;
@@ -92,6 +99,50 @@ export function ResourcePage({ view }: { view: ResourceView }) {
                 <td class="message">{c.reason ?? ''}</td>
                 <td>{c.created > 1 ? `recreated (${c.created - 1}×)` : c.created === 1 ? 'once' : '—'}</td>
                 <td>{c.updated ? `${c.updated}×` : '—'}</td>
+              </tr>
+            ))}
+          </DataTable>
+        )}
+      </section>
+      <section aria-labelledby="rendered">
+        <h2 id="rendered">Rendered children</h2>
+        <p>
+          What <code>orkestra render</code> prints for this resource now, from the box's templates and the children in
+          the controller's caches, compared with each live child.
+        </p>
+        {view.rendered.problem ? (
+          <p class="callout callout-bad" role="status">
+            Cannot render: {view.rendered.problem}
+          </p>
+        ) : view.rendered.children.length === 0 ? (
+          <p>{view.found ? 'The box renders no children for it.' : 'Nothing to render.'}</p>
+        ) : (
+          <DataTable label={'Rendered children'} columns={['Kind', 'Name', 'Live vs rendered', 'Rendered manifest']}>
+            {view.rendered.children.map((c) => (
+              <tr key={`${c.kind}/${c.name}`} data-rendered={`${c.kind}/${c.name}`}>
+                <td>{c.kind}</td>
+                <th scope="row" class="mono">
+                  {c.name}
+                </th>
+                <td class="message">
+                  <Badge value={SYNC_BADGE[c.sync]} label={c.sync} />
+                  {c.differs.length > 0 && <span class="mono"> {c.differs.join(', ')}</span>}
+                </td>
+                <td>
+                  <details>
+                    <summary>
+                      YAML
+                      <span class="visually-hidden">
+                        {' '}
+                        of {c.kind} {c.name}
+                      </span>
+                    </summary>
+                    {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard (WCAG 2.1.1) */}
+                    <section class="code manifest" tabIndex={0} aria-label={`Rendered ${c.kind} ${c.name}`}>
+                      <pre>{c.manifest}</pre>
+                    </section>
+                  </details>
+                </td>
               </tr>
             ))}
           </DataTable>

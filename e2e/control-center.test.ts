@@ -148,6 +148,8 @@ describe('Control Center', () => {
     // The filters narrow the list on the server and keep the page live.
     await page.getByLabel('Name contains').fill('blo');
     await page.locator(`tr[data-resource="${NS}/shop"]`).waitFor({ state: 'detached' });
+    // The filtered page replaces the rows: wait for it rather than count mid-update.
+    await page.locator(`tr[data-resource="${NS}/blog"]`).waitFor();
     assert.equal(await page.locator(`tr[data-resource="${NS}/blog"]`).count(), 1);
     assert.match(page.url(), /q=blo/);
     await page.getByLabel('Name contains').fill('');

@@ -481,14 +481,16 @@ describe('admission and conversion webhooks', () => {
       namespace: NS,
       secretName: 'rotating-certs',
       inCluster: false,
-      validity: { caMs: 3_600_000, servingMs: 4_000 },
+      // Short enough to rotate twice in the test, long enough that the renewal (a third of the
+      // lifetime before expiry) lands before expiry on a loaded machine.
+      validity: { caMs: 3_600_000, servingMs: 9_000 },
       certRefreshMs: 100,
     });
     try {
       const seen = new Set<string>();
       const started = Date.now();
       let requests = 0;
-      while (seen.size < 3 && Date.now() - started < 15_000) {
+      while (seen.size < 3 && Date.now() - started < 40_000) {
         const secret = await get<KubeObject & { data: Record<string, string> }>(secretPath);
         const ca = Buffer.from(secret?.data['ca.crt'] ?? '', 'base64').toString();
         const { status, fingerprint } = await postReview(rotating.port, `/validate/${KATALOG}/gadget`, ca);

@@ -15,25 +15,14 @@ KSTATUS_VERSION=$(cd "$gitops" && go list -m -f '{{.Version}}' sigs.k8s.io/cli-u
 LUA_VERSION=$(cd "$gitops" && go list -m -f '{{.Version}}' github.com/yuin/gopher-lua)
 go_version=$(go env GOVERSION)
 sum=$(cat "$here/helm/go.sum" "$gitops/go.sum" "$gitops"/*/main.go | sha256sum | cut -c1-12)
-cache_root=${ORKESTRA_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/orkestra}
+# shellcheck source=cache.sh
+. "$here/cache.sh"
 out="$cache_root/gitops-helm-$HELM_VERSION-cli-utils-$KSTATUS_VERSION-lua-$LUA_VERSION-$go_version-$sum"
 
-if [ -x "$out/helm" ] && [ -x "$out/kstatus" ] && [ -x "$out/lua-health" ]; then
-  echo "$out"
-  exit 0
-fi
-
-mkdir -p "$cache_root"
-tmp=$(mktemp -d "$cache_root/.build-XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-start=$(date +%s)
-echo "build-gitops.sh: building helm $HELM_VERSION, kstatus ($KSTATUS_VERSION), lua-health (gopher-lua $LUA_VERSION) into $out" >&2
-(cd "$gitops" && go build -trimpath -ldflags "-s -w" -o "$tmp/" ./kstatus ./lua-health)
-(cd "$here/helm" && go build -trimpath -ldflags "-s -w -X helm.sh/helm/v4/internal/version.version=$HELM_VERSION" \
-  -o "$tmp/helm" helm.sh/helm/v4/cmd/helm)
-
-rm -rf "$out"
-mv "$tmp" "$out"
-trap - EXIT
-echo "build-gitops.sh: built in $(( $(date +%s) - start ))s" >&2
+build() {
+  (cd "$gitops" && go build -trimpath -ldflags "-s -w" -o "$1/" ./kstatus ./lua-health)
+  (cd "$here/helm" && go build -trimpath -ldflags "-s -w -X helm.sh/helm/v4/internal/version.version=$HELM_VERSION" \
+    -o "$1/helm" helm.sh/helm/v4/cmd/helm)
+}
+cached_build "$out" build helm kstatus lua-health
 echo "$out"

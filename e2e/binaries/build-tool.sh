@@ -28,22 +28,10 @@ esac
 
 go_version=$(go env GOVERSION)
 sum=$(sha256sum <"$mod/go.sum" | cut -c1-12)
-cache_root=${ORKESTRA_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/orkestra}
+# shellcheck source=cache.sh
+. "$here/cache.sh"
 out="$cache_root/$name-$version-$go_version-$sum"
 
-if [ -x "$out/$name" ]; then
-  echo "$out/$name"
-  exit 0
-fi
-
-mkdir -p "$cache_root"
-tmp=$(mktemp -d "$cache_root/.build-XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-start=$(date +%s)
-echo "build-tool.sh: building $name $version with $go_version into $out" >&2
-(cd "$mod" && go build -trimpath -ldflags "$ldflags" -o "$tmp/$name" "$pkg")
-rm -rf "$out"
-mv "$tmp" "$out"
-trap - EXIT
-echo "build-tool.sh: built in $(( $(date +%s) - start ))s" >&2
+build() { (cd "$mod" && go build -trimpath -ldflags "$ldflags" -o "$1/$name" "$pkg"); }
+cached_build "$out" build "$name"
 echo "$out/$name"

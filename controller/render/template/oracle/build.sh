@@ -9,19 +9,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 export GOTOOLCHAIN=local GOWORK=off CGO_ENABLED=0 GOFLAGS="-mod=readonly -buildvcs=false"
 go_version=$(go env GOVERSION)
 sum=$(cat "$here/go.mod" "$here/go.sum" "$here/main.go" | sha256sum | cut -c1-12)
-cache_root=${ORKESTRA_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/orkestra}
+# shellcheck source=../../../../e2e/binaries/cache.sh
+. "$here/../../../../e2e/binaries/cache.sh"
 out="$cache_root/template-oracle-$go_version-$sum"
 
-if [ -x "$out/oracle" ]; then
-  echo "$out/oracle"
-  exit 0
-fi
-
-mkdir -p "$cache_root"
-tmp=$(mktemp -d "$cache_root/.build-oracle-XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-(cd "$here" && go build -trimpath -ldflags "-s -w" -o "$tmp/oracle" .)
-rm -rf "$out"
-mv "$tmp" "$out"
-trap - EXIT
+build() { (cd "$here" && go build -trimpath -ldflags "-s -w" -o "$1/oracle" .); }
+cached_build "$out" build oracle
 echo "$out/oracle"

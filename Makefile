@@ -126,6 +126,18 @@ run: cluster-up registry-up ## local cluster and registry + CRDs + examples, the
 registry-up: deps ## start the local OCI registry (CNCF Distribution, plain HTTP) in the background; writes .orkestra/registry
 	$(NODE) e2e/registry/cli.ts up --state-dir $(STATE_DIR)
 
+# The controller image as an OCI layout, written without Docker (deploy/image/build.ts), pushed to
+# the local registry with oras, pulled back and checked digest by digest, then run unpacked.
+IMAGE_LAYOUT := $(STATE_DIR)/image
+.PHONY: image
+image: registry-up ## build the controller image (OCI layout, no Docker), push it to the local registry, pull it back, run it
+	$(NODE) deploy/image/build.ts --out $(IMAGE_LAYOUT)
+	$(NODE) deploy/image/publish.ts --layout $(IMAGE_LAYOUT) --plain-http \
+	  --ref $$(cat $(STATE_DIR)/registry)/orkestra:$$($(NODE) -p 'require("./package.json").version') \
+	  --oras $$(bash e2e/binaries/build-tool.sh oras)
+	$(NODE) deploy/image/rootfs.ts $(IMAGE_LAYOUT) -- --help >/dev/null
+	@echo "the unpacked image runs: orkestra --help exits 0"
+
 .PHONY: registry-down
 registry-down: deps ## stop the local OCI registry and remove its storage
 	$(NODE) e2e/registry/cli.ts down --state-dir $(STATE_DIR)

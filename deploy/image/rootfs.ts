@@ -7,15 +7,41 @@
 // namespaces, chroot), as CI and the development machines have.
 //
 //   node deploy/image/rootfs.ts LAYOUT [--entrypoint PROG] [-- ARGS...]
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
-import { Transform } from 'node:stream';
+import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { createGunzip } from 'node:zlib';
 import { type ImageConfig, readLayout } from './oci-layout.ts';
+
+const run = promisify(execFile);
+
+async function uncompressedDigest(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(
+    createReadStream(file),
+    createGunzip(),
+    new Writable({
+      write(chunk: Buffer, _e, done) {
+        hash.update(chunk);
+        done();
+      },
+    }),
+  );
+  return `sha256:${hash.digest('hex')}`;
+}
+
+async function untar(file: string, dest: string): Promise<void> {
+  try {
+    await run('tar', ['-x', '-z', '-C', dest, '-f', file]);
+  } catch (err) {
+    const e = err as { stderr?: string; message: string };
+    throw new Error(`unpacking ${file}: ${(e.stderr ?? e.message).trim()}`);
+  }
+}
 
 /** Unpacks the image's layers into `dest` in order; resolves to its config. */
 export async function unpackImage(layout: string, dest: string, tag?: string): Promise<ImageConfig> {
@@ -24,23 +50,8 @@ export async function unpackImage(layout: string, dest: string, tag?: string): P
   // The image's / (a mkdtemp directory is 0700, which the non-root user could not enter).
   await chmod(dest, 0o755);
   for (const [i, file] of image.layerFiles.entries()) {
-    const tar = spawn('tar', ['-x', '-C', dest, '-f', '-'], { stdio: ['pipe', 'ignore', 'pipe'] });
-    let stderr = '';
-    tar.stderr?.setEncoding('utf8').on('data', (c: string) => {
-      stderr += c;
-    });
-    const exited = new Promise<number>((resolve) => tar.once('close', (code) => resolve(code ?? 1)));
-    const hash = createHash('sha256');
-    const tap = new Transform({
-      transform(chunk: Buffer, _e, done) {
-        hash.update(chunk);
-        done(null, chunk);
-      },
-    });
-    await pipeline(createReadStream(file), createGunzip(), tap, tar.stdin);
-    const code = await exited;
-    if (code !== 0) throw new Error(`unpacking layer ${i}: tar exited ${code}: ${stderr.trim()}`);
-    const diffId = `sha256:${hash.digest('hex')}`;
+    // tar reads the layer itself (through gzip) while the uncompressed stream is hashed beside it.
+    const [diffId] = await Promise.all([uncompressedDigest(file), untar(file, dest)]);
     if (diffId !== image.config.rootfs.diff_ids[i])
       throw new Error(`layer ${i} unpacks to ${diffId}, the config says ${image.config.rootfs.diff_ids[i]}`);
   }

@@ -1,6 +1,7 @@
 -- Argo CD health for objects Orkestra reports on: Katalogs, Komposers and the custom resources
 -- its boxes manage. Keyed only on the kstatus conditions Orkestra writes (Ready, Reconciling,
--- Stalled) and observedGeneration, so one script serves every kind.
+-- Stalled) and observedGeneration, so one script serves every kind, plus the Degraded condition
+-- of a Komposer running the last content it resolved because an import is unreachable.
 local hs = { status = "Progressing", message = "Waiting for Orkestra to report status" }
 if obj.status == nil or obj.status.conditions == nil then
   return hs
@@ -10,16 +11,21 @@ if generation ~= nil and obj.status.observedGeneration ~= nil and obj.status.obs
   hs.message = "Waiting for Orkestra to observe generation " .. generation
   return hs
 end
-local ready, reconciling
+local ready, reconciling, degraded
 for _, c in ipairs(obj.status.conditions) do
   if c.type == "Stalled" and c.status == "True" then
     return { status = "Degraded", message = c.message }
   end
-  if c.type == "Ready" then
+  if c.type == "Degraded" and c.status == "True" then
+    degraded = c
+  elseif c.type == "Ready" then
     ready = c
   elseif c.type == "Reconciling" then
     reconciling = c
   end
+end
+if degraded ~= nil then
+  return { status = "Degraded", message = degraded.message }
 end
 if ready == nil then
   return hs

@@ -73,6 +73,7 @@ before(async () => {
       `${mib(image.compressedBytes)} compressed, ${mib(image.uncompressedBytes)} unpacked, ${image.layerInfo.length} layers`,
   );
   for (const l of image.layerInfo) console.log(`#   ${l.name}: ${mib(l.size)} / ${mib(l.uncompressedSize)}`);
+  ({ config, layerFiles } = await readLayout(image.layout, image.tag));
   registry = await startRegistry();
 });
 
@@ -99,8 +100,6 @@ describe('controller image (OCI layout, no Docker)', () => {
       read.config.rootfs.diff_ids,
       image.layerInfo.map((l) => l.diffId),
     );
-    config = read.config;
-    layerFiles = read.layerFiles;
   });
 
   test('a second build gives the same manifest digest (reproducible layers)', async () => {

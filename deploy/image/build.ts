@@ -8,20 +8,18 @@
 // the Dockerfile copies (its .dockerignore decides which). User, WorkingDir, Env, Entrypoint and
 // Cmd are read from the Dockerfile's final stage. The first three layers are cached outside the
 // repository keyed by their inputs, so a rebuild after a source change only packs the sources.
-import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { chmod, copyFile, mkdir, mkdtemp, readFile, realpath, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs, promisify } from 'node:util';
+import { parseArgs } from 'node:util';
 import { contextFiles } from './context-files.ts';
 import { debianBaseLayer, type RuntimeUser } from './debian-base.ts';
 import { type RuntimeStage, readRuntimeStage } from './dockerfile.ts';
-import { cachedLayer, inputKey, type Layer, sourceDateEpoch, writeLayer } from './layer.ts';
+import { type Layer, sourceDateEpoch, writeLayer } from './layer.ts';
+import { dependenciesLayer, nodeLayer } from './node-layers.ts';
 import { type ImageConfig, type WrittenImage, writeLayout } from './oci-layout.ts';
 
-const run = promisify(execFile);
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const DOCKERFILE = join(REPO, 'deploy/Dockerfile');
 /** The PATH of Debian-based images (node:24-slim and distroless alike). */
@@ -46,50 +44,6 @@ function runtimeUser(stage: RuntimeStage): RuntimeUser {
   const uid = Number(m[1]);
   if (uid === 0) throw new Error('deploy/Dockerfile: USER must not be root');
   return { name: 'node', uid, gid: Number(m[2]) };
-}
-
-/** Node's binary, checked to be the version deploy/Dockerfile builds from. */
-async function nodeLayer(stage: RuntimeStage) {
-  const binary = await realpath(join(REPO, 'node_modules/.bin/node'));
-  const { stdout } = await run(binary, ['--version']);
-  const version = stdout.trim().replace(/^v/, '');
-  const wanted = /^node:(\d+\.\d+\.\d+)/.exec(stage.nodeImage)?.[1];
-  if (version !== wanted)
-    throw new Error(
-      `node_modules has Node ${version} but deploy/Dockerfile builds on ${stage.nodeImage}: make them the same version`,
-    );
-  const bytes = await readFile(binary);
-  return cachedLayer(
-    'node',
-    inputKey(createHash('sha256').update(bytes).digest('hex')),
-    { normalizeModes: true },
-    async (root) => {
-      await mkdir(join(root, 'usr/local/bin'), { recursive: true });
-      await copyFile(binary, join(root, 'usr/local/bin/node'));
-      await chmod(join(root, 'usr/local/bin/node'), 0o755);
-    },
-  );
-}
-
-/** The production dependencies, installed from the lockfile exactly as the Dockerfile's deps stage does. */
-async function dependenciesLayer(workingDir: string) {
-  const pkg = await readFile(join(REPO, 'package.json'));
-  const lock = await readFile(join(REPO, 'package-lock.json'));
-  const { stdout: npmVersion } = await run('npm', ['--version']);
-  return cachedLayer('node-modules', inputKey(pkg, lock, npmVersion.trim()), { normalizeModes: true }, async (root) => {
-    const app = join(root, workingDir);
-    await mkdir(app, { recursive: true });
-    await copyFile(join(REPO, 'package.json'), join(app, 'package.json'));
-    await copyFile(join(REPO, 'package-lock.json'), join(app, 'package-lock.json'));
-    await run('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
-      cwd: app,
-      env: { ...process.env, NODE_ENV: 'production' },
-      maxBuffer: 16 << 20,
-    });
-    // package.json and the lockfile belong to the sources layer.
-    await rm(join(app, 'package.json'));
-    await rm(join(app, 'package-lock.json'));
-  });
 }
 
 /** The files deploy/Dockerfile copies from the build context, under WorkingDir. */
@@ -126,9 +80,9 @@ export async function buildImage(out: string, tagOption?: string): Promise<Built
   try {
     const base = await debianBaseLayer(user);
     log(`debian base ${base.cached ? 'cached' : 'built'} (${base.digest.slice(7, 19)})`);
-    const node = await nodeLayer(stage);
+    const node = await nodeLayer(REPO, stage);
     log(`node ${node.cached ? 'cached' : 'built'} (${node.digest.slice(7, 19)})`);
-    const deps = await dependenciesLayer(stage.workingDir);
+    const deps = await dependenciesLayer(REPO, stage.workingDir);
     log(`node_modules ${deps.cached ? 'cached' : 'built'} (${deps.digest.slice(7, 19)})`);
     const sources = { ...(await sourcesLayer(stage, work)), cached: false };
     log(`sources built (${sources.digest.slice(7, 19)})`);

@@ -136,12 +136,22 @@ async function addSystemFiles(root: string, user: RuntimeUser): Promise<void> {
 
 /** The Debian base layer, cached by the exact package files (name, version, SHA-256) and this recipe. */
 export async function debianBaseLayer(user: RuntimeUser): Promise<Layer & { cached: boolean }> {
-  const debs = await resolveDebs();
   const recipe = await readFile(new URL(import.meta.url));
-  const key = inputKey(recipe, JSON.stringify(user), ...debs.map((d) => `${d.file} ${d.sha256}`));
-  return cachedLayer('debian-base', key, { normalizeModes: false }, async (root) => {
-    await unpack(debs, root);
-    await trimDocs(root);
-    await addSystemFiles(root, user);
-  });
+  const build = async () => {
+    const debs = await resolveDebs();
+    const key = inputKey(recipe, JSON.stringify(user), ...debs.map((d) => `${d.file} ${d.sha256}`));
+    return cachedLayer('debian-base', key, { normalizeModes: false }, async (root) => {
+      await unpack(debs, root);
+      await trimDocs(root);
+      await addSystemFiles(root, user);
+    });
+  };
+  try {
+    return await build();
+  } catch (err) {
+    // Package lists older than the archive name versions it no longer serves: refresh them once.
+    process.stderr.write(`image: ${err instanceof Error ? err.message : String(err)}; running apt-get update\n`);
+    await run('apt-get', ['update', '-qq']);
+    return build();
+  }
 }

@@ -92,7 +92,7 @@ function syntaxErrors(doc: Document, position: (offset: number) => { line: numbe
 
 // toJS throws on an alias bomb ("Excessive alias count"): that is a finding about the document,
 // not a crash of the command.
-function valueOf(doc: Document, position: (offset: number) => { line: number; column: number }) {
+function documentValue(doc: Document, position: (offset: number) => { line: number; column: number }) {
   if (doc.errors.length > 0) return { value: undefined, syntaxErrors: syntaxErrors(doc, position) };
   try {
     return { value: doc.toJS({ maxAliasCount: 100 }) as unknown, syntaxErrors: [] };
@@ -116,7 +116,7 @@ export function parseDocuments(file: string, text: string): SourceDocument[] {
     .map(({ doc, index }) => ({
       file,
       index,
-      ...valueOf(doc, position),
+      ...documentValue(doc, position),
       locate: (path) => position(nodeAt(doc, path)?.range?.[0] ?? doc.contents?.range?.[0] ?? 0),
     }));
 }

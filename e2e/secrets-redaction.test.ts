@@ -76,7 +76,7 @@ test('a secret value is in the child Secret and nowhere else, whether the reconc
           `/apis/orkestra.orkspace.io/v1alpha1/katalogs/${KATALOG}`,
         )
       )?.status?.boxes?.vault?.phase === 'Running',
-    30_000,
+    90_000,
   );
   // One converges; the other's Secret name is refused by the API server, so its reconcile fails.
   await client.request({ method: 'POST', path: crPath(), body: customResource(KIND, 'good', NS, { name: SECRET }) });

@@ -113,7 +113,11 @@ before(async () => {
       (await getOrUndefined<{ status?: KatalogStatus }>(client, `${KATALOGS}/hostile-healthy`))?.status?.boxes?.healthy
         ?.phase === 'Running',
     90_000,
-  );
+  ).catch(async (err) => {
+    const status = (await getOrUndefined<{ status?: unknown }>(client, `${KATALOGS}/hostile-healthy`))?.status;
+    const last = orkestra.lines.filter((l) => l.level !== 'info').slice(-10);
+    throw new Error(`${err.message}; Katalog status ${JSON.stringify(status)}; last warnings ${JSON.stringify(last)}`);
+  });
 });
 
 after(async () => {

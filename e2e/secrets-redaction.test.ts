@@ -1,8 +1,11 @@
-// Secrets never leave the Secret: a box renders a custom resource's password into a child
-// Secret, for one custom resource that converges and one whose reconcile fails, and the value
-// (plain or base64) appears nowhere else — not in the controller's logs, Events, the Katalog's or
-// the custom resources' status, nor the Control Center's views.
+// Secrets never leave the Secret: a box renders a value derived from a custom resource field (its
+// SHA-256, so the value exists nowhere but in what the box rendered) into a child Secret, for one
+// custom resource that converges and one whose reconcile fails, and the value (plain or base64)
+// appears nowhere else — not in the controller's logs, Events, the Katalog's or the custom
+// resources' status, the Control Center's views or /metrics.
+
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { type ApiClient, createApiClient, loadKubeConfig } from '../controller/kube/api-client.ts';
 import type { KubeList, KubeObject } from '../controller/kube/object.ts';
@@ -16,7 +19,8 @@ import { eventually } from './support/wait.ts';
 const NS = `secrets-${process.pid}`;
 const KIND = 'Vault';
 const KATALOG = 'secrets-redaction';
-const SECRET = 'Zq9-hunter2-s3cr3t-VALUE';
+const SEED = 'Zq9-hunter2-s3cr3t-VALUE';
+const SECRET = createHash('sha256').update(SEED).digest('hex');
 const crPath = (name = '') => `/apis/${GROUP}/${VERSION}/namespaces/${NS}/vaults${name ? `/${name}` : ''}`;
 type Cr = KubeObject & { status?: { conditions?: { type: string; status: string; message?: string }[] } };
 
@@ -43,7 +47,7 @@ before(async () => {
           secrets: [
             {
               name: '{{ .metadata.name }}{{ .spec.suffix | default "" }}',
-              stringData: { password: '{{ .spec.name }}' },
+              stringData: { password: '{{ .spec.name | sha256sum }}' },
               reconcile: true,
             },
           ],
@@ -79,11 +83,11 @@ test('a secret value is in the child Secret and nowhere else, whether the reconc
     90_000,
   );
   // One converges; the other's Secret name is refused by the API server, so its reconcile fails.
-  await client.request({ method: 'POST', path: crPath(), body: customResource(KIND, 'good', NS, { name: SECRET }) });
+  await client.request({ method: 'POST', path: crPath(), body: customResource(KIND, 'good', NS, { name: SEED }) });
   await client.request({
     method: 'POST',
     path: crPath(),
-    body: customResource(KIND, 'bad', NS, { name: SECRET, suffix: '-NOT_A_NAME' }),
+    body: customResource(KIND, 'bad', NS, { name: SEED, suffix: '-NOT_A_NAME' }),
   });
   const secret = await eventually(
     'the child Secret',

@@ -142,7 +142,10 @@ describe('hostile inputs against the real control plane', () => {
   const underLoad: number[] = [];
 
   test('wrong-typed Katalogs are denied at admission, naming the field, and nothing is stored', async () => {
-    const cases = [...wrongTypeKatalogs(), ...handWritten.filter((c) => c.sees === 'admission denial' && c.katalog && !c.cr)];
+    const cases = [
+      ...wrongTypeKatalogs(),
+      ...handWritten.filter((c) => c.sees === 'admission denial' && c.katalog && !c.cr),
+    ];
     for (const c of cases) {
       assertNamesField(c, await createKatalog(c.katalog as Record<string, unknown>));
       const name = nameOf(c.katalog);

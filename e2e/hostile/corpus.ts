@@ -20,7 +20,7 @@ export type Category =
 
 /** Where the user sees the outcome in a cluster. */
 export type Sees =
-  | 'admission denial' // the API server rejects the write, naming the field
+  | 'admission denial' // the API server (its schema, or Orkestra's webhook) rejects the write, naming the field
   | 'Failed box' // the Katalog is stored; its box is Failed with the field in the message
   | 'CR condition'; // the custom resource is stored; its Ready condition is False with the message
 
@@ -309,9 +309,10 @@ export const handWritten: readonly HostileCase[] = [
         },
       },
     }),
-    sees: 'Failed box',
+    // Deep but valid: stored, compiled and rendered like any other (no stack overflow).
+    sees: 'validate only',
     offline: 'accepted',
-    expect: { field: '', message: /depth|nest/i },
+    expect: { field: '', message: /^$/ },
   },
   // YAML attacks on the parser of `orkestra validate` (the API server takes JSON from kubectl).
   {
@@ -345,13 +346,14 @@ export const handWritten: readonly HostileCase[] = [
     sees: 'validate only',
     expect: { field: '', message: /unique|duplicate/i },
   },
-  // Custom resources that trip the probe box: every one is stored, then judged at reconcile.
+  // Custom resources that trip the probe box: its rules deny at admission (Orkestra's webhook);
+  // the ones that pass them are stored and fail at render, which their Ready condition says.
   {
     name: 'a 31-character name against a backtracking-prone regex',
     category: 'regex backtracking',
     katalog: probeKatalog,
     cr: probe('regex-attack', { name: `${'a'.repeat(30)}!` }),
-    sees: 'CR condition',
+    sees: 'admission denial',
     expect: { field: 'spec.name', message: /name must be all a/ },
   },
   {
@@ -359,7 +361,7 @@ export const handWritten: readonly HostileCase[] = [
     category: 'huge string',
     katalog: probeKatalog,
     cr: probe('regex-megabyte', { name: `${'a'.repeat(MB)}!` }),
-    sees: 'CR condition',
+    sees: 'admission denial',
     expect: { field: 'spec.name', message: /name must be all a/ },
   },
   {
@@ -367,7 +369,7 @@ export const handWritten: readonly HostileCase[] = [
     category: 'CEL cost',
     katalog: probeKatalog,
     cr: probe('cel-cost', { items: Array.from({ length: 100 }, (_, i) => i) }),
-    sees: 'CR condition',
+    sees: 'admission denial',
     expect: { field: '', message: /items must not be negative \(.*cost limit exceeded/ },
   },
   {

@@ -90,6 +90,17 @@ function syntaxErrors(doc: Document, position: (offset: number) => { line: numbe
   });
 }
 
+// toJS throws on an alias bomb ("Excessive alias count"): that is a finding about the document,
+// not a crash of the command.
+function documentValue(doc: Document, position: (offset: number) => { line: number; column: number }) {
+  if (doc.errors.length > 0) return { value: undefined, syntaxErrors: syntaxErrors(doc, position) };
+  try {
+    return { value: doc.toJS({ maxAliasCount: 100 }) as unknown, syntaxErrors: [] };
+  } catch (err) {
+    return { value: undefined, syntaxErrors: [{ message: (err as Error).message, ...position(0) }] };
+  }
+}
+
 /** Parses one file's text into its documents. */
 export function parseDocuments(file: string, text: string): SourceDocument[] {
   const lines = new LineCounter();
@@ -105,8 +116,7 @@ export function parseDocuments(file: string, text: string): SourceDocument[] {
     .map(({ doc, index }) => ({
       file,
       index,
-      value: doc.errors.length > 0 ? undefined : doc.toJS({ maxAliasCount: 100 }),
-      syntaxErrors: syntaxErrors(doc, position),
+      ...documentValue(doc, position),
       locate: (path) => position(nodeAt(doc, path)?.range?.[0] ?? doc.contents?.range?.[0] ?? 0),
     }));
 }

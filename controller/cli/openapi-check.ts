@@ -3,9 +3,10 @@
 // into JSON Schema), then the schema's x-kubernetes-validations CEL rules with the controller's
 // CEL environment. Findings name the field path and phrase the problem as the API server does.
 
-import { parse, plan } from '@bufbuild/cel';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { CEL_ENV, compileCel, toCelValue } from '../render/condition/cel.ts';
+import { parse } from '@bufbuild/cel';
+import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
+import { compileCel, planMetered, toCelValue } from '../render/condition/cel.ts';
+import { compileLinearRegex } from '../render/condition/linear-regex.ts';
 import type { PathSegment } from './documents.ts';
 import type { Issue } from './findings.ts';
 
@@ -126,7 +127,20 @@ export function shareRepeats(schema: Schema): Schema {
   return { ...root, $defs: defs };
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, validateFormats: false });
+// A CRD's `pattern` comes from whoever wrote the CRD: RE2 (as the API server) rather than the
+// backtracking RegExp ajv would use, so a pathological pattern cannot stall `validate`.
+// ajv keys its compiled patterns by toString(), so each must print as its own pattern.
+const re2Engine: NonNullable<NonNullable<Options['code']>['regExp']> = Object.assign(
+  (pattern: string) => ({ ...compileLinearRegex(pattern), toString: () => `/${pattern}/` }),
+  { code: 're2js' },
+);
+const ajv = new Ajv({
+  allErrors: true,
+  strict: false,
+  allowUnionTypes: true,
+  validateFormats: false,
+  code: { regExp: re2Engine },
+});
 const compiled = new WeakMap<object, ValidateFunction>();
 
 function validatorFor(schema: Schema): ValidateFunction {
@@ -220,7 +234,7 @@ function fieldPathSegments(fieldPath: string): PathSegment[] {
 }
 
 const programs = new Map<string, ReturnType<typeof compileCel>>();
-const messagePrograms = new Map<string, ReturnType<typeof plan> | undefined>();
+const messagePrograms = new Map<string, ReturnType<typeof planMetered> | undefined>();
 
 function program(rule: string) {
   let p = programs.get(rule);
@@ -236,7 +250,7 @@ function messageOf(rule: CelRule, self: ReturnType<typeof toCelValue>): string {
     let p = messagePrograms.get(rule.messageExpression);
     if (!messagePrograms.has(rule.messageExpression)) {
       try {
-        p = plan(CEL_ENV, parse(rule.messageExpression));
+        p = planMetered(parse(rule.messageExpression));
       } catch {
         p = undefined;
       }

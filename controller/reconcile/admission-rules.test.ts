@@ -70,3 +70,17 @@ test('validation denies and warns by action, and skips rules about absent option
     violations: [],
   });
 });
+
+test('a rule that cannot be evaluated denies and says why, after its message', () => {
+  const list = `[${Array.from({ length: 40 }, (_, i) => i).join(',')}]`;
+  const box = compile({
+    validation: {
+      rules: [{ cel: `${list}.all(a, ${list}.all(b, ${list}.all(c, a + b + c >= 0)))`, message: 'must hold' }],
+    },
+  });
+  const [denied] = validate(box, { spec: {} }).denied;
+  assert.match(
+    denied ?? '',
+    /^must hold \(spec\.crds\.web\.admission\.validation\.rules\[0\]: CEL evaluation failed: cost limit exceeded/,
+  );
+});

@@ -61,7 +61,11 @@ export function validate(box: CompiledBox, object: unknown, oldObject?: unknown,
     if (rule.field !== undefined && !rule.requiresPresence && readPath(object, rule.field) === undefined) continue;
     const outcome = rule.condition.evaluateWithReason({ self: object, oldSelf: oldObject, request });
     if (outcome.result) continue;
-    (rule.action === 'warn' ? warnings : denied).push(rule.message);
+    // A rule that could not be evaluated (a CEL runtime error, its cost limit) still denies, and
+    // says why: the author's message alone would blame a value that may be fine.
+    (rule.action === 'warn' ? warnings : denied).push(
+      outcome.error === undefined ? rule.message : `${rule.message} (${outcome.error})`,
+    );
     const { where, message, action } = rule;
     const field = rule.field === undefined ? undefined : formatFieldPath(rule.field);
     violations.push(

@@ -4,6 +4,7 @@
 import type { Box } from '../../api-types/box.ts';
 import { OPERATORS, type Operator, UNARY_OPERATORS } from '../../api-types/condition.ts';
 import { missingConversionPairs } from '../admission/conversion-route.ts';
+import { compileLinearRegex } from '../render/condition/linear-regex.ts';
 
 export interface BoxProblem {
   readonly path: string;
@@ -47,7 +48,7 @@ function checkCondition(c: Record<string, Json>, path: string, problems: BoxProb
   }
   if (op === 'regex' && typeof operand === 'string') {
     try {
-      new RegExp(operand);
+      compileLinearRegex(operand);
     } catch (err) {
       problems.push({ path, message: `invalid regex: ${(err as Error).message}` });
     }

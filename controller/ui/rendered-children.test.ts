@@ -9,7 +9,7 @@ import { renderOffline } from '../cli/render.ts';
 import { createCache, labelIndex } from '../kube/cache.ts';
 import { OWNER_INDEX, OWNER_UID_LABEL } from '../kube/child-watches.ts';
 import type { KubeObject, ResourceRef } from '../kube/object.ts';
-import { type ChildCache, differingFields, renderedChildren } from './rendered-children.ts';
+import { type ChildCache, differingFields, redactSecret, renderedChildren } from './rendered-children.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const katalogs = readDocuments([`${root}examples/katalogs/web-platform.yaml`]).map((d) => d.value) as Katalog[];
@@ -125,4 +125,36 @@ describe('rendered children on the custom resource page', () => {
       'l',
     ]);
   });
+});
+
+test('a Secret child shows its keys, never its values', () => {
+  const box = {
+    apiTypes: { group: 'demo.orkestra.io', version: 'v1alpha1', kind: 'Website', plural: 'websites' },
+    operatorBox: {
+      reconcile: {
+        onReconcile: {
+          secrets: [{ name: '{{ .metadata.name }}', stringData: { password: '{{ .spec.password }}' } }],
+        },
+      },
+    },
+  };
+  const secrets: ResourceRef = { group: '', version: 'v1', kind: 'Secret', plural: 'secrets', namespaced: true };
+  const view = renderedChildren(
+    { katalog: 'k', name: 'website', box: box as never },
+    cr({ password: 'hunter2-s3cr3t' }),
+    caches([], [secrets]),
+  );
+  assert.equal(view.problem, '');
+  const manifest = view.children[0]?.manifest ?? '';
+  assert.match(manifest, /password: \(redacted\)/);
+  assert.doesNotMatch(manifest, /hunter2/);
+  assert.deepEqual(
+    redactSecret({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { a: 'b' } } as never),
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'c' },
+      data: { a: 'b' },
+    },
+  );
 });

@@ -49,6 +49,22 @@ export function differingFields(rendered: unknown, live: unknown, path = ''): st
   return rendered === live ? [] : [path.replace(/^\./, '')];
 }
 
+/**
+ * A Secret's manifest with every data and stringData value replaced: the Control Center shows
+ * which keys a Secret child has, never their values (its readers need no access to Secrets).
+ */
+export function redactSecret(object: KubeObject): KubeObject {
+  if (object.apiVersion !== 'v1' || object.kind !== 'Secret') return object;
+  const copy: Record<string, unknown> = { ...object };
+  for (const field of ['data', 'stringData']) {
+    const values = copy[field];
+    if (values !== null && typeof values === 'object') {
+      copy[field] = Object.fromEntries(Object.keys(values).map((k) => [k, '(redacted)']));
+    }
+  }
+  return copy as KubeObject;
+}
+
 function compare(desired: KubeObject, live: KubeObject | undefined, manifest: string): RenderedChildView {
   const differs = live ? differingFields(desired, live) : [];
   return {
@@ -94,7 +110,9 @@ export function renderedChildren(
     if (result.denied.length > 0) return { children: [], problem: `denied: ${result.denied.join('; ')}` };
     const live = new Map(all.map((o) => [childRef(o), o]));
     return {
-      children: result.children.map((c) => compare(c.object, live.get(childRef(c.object)), stringify(c.object))),
+      children: result.children.map((c) =>
+        compare(c.object, live.get(childRef(c.object)), stringify(redactSecret(c.object))),
+      ),
       problem: '',
     };
   } catch (err) {

@@ -29,14 +29,26 @@
 // Known @bufbuild/cel 0.6.1 differences from cel-go (what the API server runs): `has(m.k)` is false
 // when k is present with a null value (cel-go: true); optional syntax (`self.?x`) and
 // two-variable comprehensions are not parsed; the lists/sets/math/quantity/url/ip Kubernetes
-// libraries are not available; there is no cost limit.
+// libraries are not available. The API server's cost estimate is replaced by a runtime limit on
+// comprehension steps (cel-budget.ts).
 import { type CelInput, type CelResult, celEnv, celError, celType, isCelError, parse, plan } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
+import { CEL_METER, meterComprehensions, withinBudget } from './cel-budget.ts';
 import { checkCel, referencesVariable } from './cel-check.ts';
 import type { ConditionInput, ConditionOutcome } from './types.ts';
 
 /** The shared environment: standard library plus the strings extension. */
 export const CEL_ENV = celEnv({ funcs: strings });
+// What expressions are planned in: CEL_ENV plus the step meter, which no source can name.
+const METERED_ENV = celEnv({ funcs: [...strings, CEL_METER] });
+
+/** Plans a parsed expression with the step limit; the returned function never exceeds it. */
+export function planMetered(
+  parsed: ReturnType<typeof parse>,
+): (bindings: CelBindings | Record<string, CelInput>) => CelResult {
+  const program = plan(METERED_ENV, { ...parsed, expr: parsed.expr && meterComprehensions(parsed.expr) });
+  return (bindings) => withinBudget(() => program(bindings));
+}
 
 /** The variables of one evaluation, converted once and shared by the conditions of a gate. */
 export type CelBindings = Readonly<Record<'self' | 'oldSelf' | 'children' | 'request', CelInput>>;
@@ -100,12 +112,12 @@ function typeName(value: CelResult): string {
  * compile (the parser's message, or the static check's).
  */
 export function compileCel(source: string, where: string): CelProgram | { readonly error: string } {
-  let program: ReturnType<typeof plan>;
+  let program: ReturnType<typeof planMetered>;
   try {
     const parsed = parse(source);
     const problem = checkCel(parsed.expr, CEL_ENV);
     if (problem !== undefined) return { error: problem };
-    program = plan(CEL_ENV, parsed);
+    program = planMetered(parsed);
   } catch (e) {
     return { error: `CEL does not compile: ${e instanceof Error ? e.message : String(e)}` };
   }

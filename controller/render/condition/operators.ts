@@ -14,9 +14,10 @@
 //   gt gte       both numbers: numeric comparison; both strings: lexical comparison (UTF-16 code
 //   lt lte       units, as JavaScript's <); anything else is false. Operand: a number or a string.
 //   in           the operand is a list; the field deep-equals one of its items.
-//   regex        the field is a string and the JavaScript RegExp (no flags, compiled once, not
-//                anchored: use ^…$ to match the whole value) finds a match. Patterns longer than
-//                1024 characters are rejected.
+//   regex        the field is a string and the RE2 pattern (Go/CEL syntax, no flags, compiled
+//                once, not anchored: use ^…$ to match the whole value) finds a match, in time
+//                linear in the field (linear-regex.ts). Patterns longer than 1024 characters and
+//                backtracking-only syntax (backreferences, lookaround) are rejected.
 //   between      the field is a number with low <= field <= high; the operand is [low, high],
 //                two numbers with low <= high.
 //
@@ -26,12 +27,12 @@
 //   prefix on a number) makes the positive operators false and their complements true. No
 //   operator ever throws at evaluation time.
 import { OPERATORS, type Operator, UNARY_OPERATORS } from '../../../api-types/condition.ts';
+import { compileLinearRegex, type LinearRegex } from './linear-regex.ts';
 
 /** Tests the value read at a condition's field path (undefined when missing). */
 export type FieldTest = (field: unknown) => boolean;
 
-/** The longest regex pattern accepted (a guard against pathological patterns). */
-export const MAX_REGEX_LENGTH = 1024;
+export { MAX_REGEX_LENGTH } from './linear-regex.ts';
 
 export function isOperator(name: unknown): name is Operator {
   return typeof name === 'string' && (OPERATORS as readonly string[]).includes(name);
@@ -152,12 +153,9 @@ export function compileOperator(operator: Operator, operand: unknown, fail: (rea
     case 'regex': {
       if (typeof operand !== 'string') fail(`regex needs a string pattern, got ${describe(operand)}`);
       const pattern = operand as string;
-      if (pattern.length > MAX_REGEX_LENGTH) {
-        fail(`regex pattern is ${pattern.length} characters, more than the ${MAX_REGEX_LENGTH} allowed`);
-      }
-      let re: RegExp;
+      let re: LinearRegex;
       try {
-        re = new RegExp(pattern);
+        re = compileLinearRegex(pattern);
       } catch (e) {
         return fail(`regex does not compile: ${(e as Error).message}`);
       }

@@ -34,6 +34,8 @@ export interface RestartOptions {
  */
 export interface ControlPlane {
   readonly server: string;
+  /** etcd's client URL (plain HTTP on loopback), for tests that talk to storage directly. */
+  readonly etcdUrl: string;
   readonly adminToken: string;
   readonly caPem: Buffer;
   readonly kubeconfigPath: string;
@@ -196,7 +198,18 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       if (started) components.splice(index, 0, started);
     };
 
-    return { server, adminToken: creds.adminToken, caPem, kubeconfigPath, kubeconfig, dir, components, restart, stop };
+    return {
+      server,
+      etcdUrl,
+      adminToken: creds.adminToken,
+      caPem,
+      kubeconfigPath,
+      kubeconfig,
+      dir,
+      components,
+      restart,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

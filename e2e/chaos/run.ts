@@ -1,0 +1,69 @@
+// `make chaos`: fault injection against fresh local control planes, one per scenario, each
+// under load. Prints a table and writes e2e/chaos/results/latest.json and latest.md; exits 1
+// when anything was orphaned, duplicated, lost, crashed, or a target was missed.
+//
+//   node e2e/chaos/run.ts [--websites 300] [--runs-scale 1] [--stall 30] [--only a,b]
+//
+// --runs-scale 0.25 runs each scenario a quarter as often (at least once), for a quick look.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { resultsTable } from './report.ts';
+import type { Scale, ScenarioResult } from './scenario.ts';
+import { runScenario } from './scenario.ts';
+import { SCENARIOS } from './scenarios/index.ts';
+
+const { values } = parseArgs({
+  options: {
+    websites: { type: 'string', default: '300' },
+    'ops-per-second': { type: 'string', default: '20' },
+    'runs-scale': { type: 'string', default: '1' },
+    stall: { type: 'string', default: '30' },
+    'lease-duration': { type: 'string', default: '15s' },
+    'renew-deadline': { type: 'string', default: '10s' },
+    'retry-period': { type: 'string', default: '2s' },
+    only: { type: 'string' },
+  },
+});
+
+const scale: Scale = {
+  websites: Number(values.websites),
+  opsPerSecond: Number(values['ops-per-second']),
+  stallMs: Number(values.stall) * 1000,
+  lease: { lease: values['lease-duration'], renew: values['renew-deadline'], retry: values['retry-period'] },
+  deadlineMs: 120_000,
+  pollMs: 500,
+};
+const only = values.only?.split(',');
+const unknown = only?.filter((name) => !SCENARIOS.some((s) => s.name === name)) ?? [];
+if (unknown.length > 0) {
+  console.error(`unknown scenario ${unknown.join(', ')}: choose from ${SCENARIOS.map((s) => s.name).join(', ')}`);
+  process.exit(2);
+}
+const selected = SCENARIOS.filter((s) => !only || only.includes(s.name));
+
+const started = performance.now();
+const results: ScenarioResult[] = [];
+for (const scenario of selected) {
+  const runs = Math.max(1, Math.round(scenario.runs * Number(values['runs-scale'])));
+  console.error(`${scenario.name}: ${runs} run(s) over ${scale.websites} Websites…`);
+  const result = await runScenario(scenario, scale, runs);
+  results.push(result);
+  for (const p of result.problems) console.error(`  ${scenario.name}: ${p}`);
+  console.error(`  done in ${(result.wallMs / 1000).toFixed(0)} s`);
+}
+const wallS = (performance.now() - started) / 1000;
+const table = resultsTable(results);
+const summary = `${results.length} scenarios, ${scale.websites} Websites × 3 children, ${scale.opsPerSecond} CR writes/s during each fault; total ${wallS.toFixed(0)} s on ${cpus().length} cores, load average ${loadavg()
+  .map((l) => l.toFixed(1))
+  .join(' ')}`;
+console.log(`${table}\n\n${summary}`);
+
+const dir = new URL('./results/', import.meta.url);
+await mkdir(dir, { recursive: true });
+await writeFile(
+  new URL('latest.json', dir),
+  `${JSON.stringify({ date: new Date().toISOString(), scale, wallSeconds: wallS, results }, null, 2)}\n`,
+);
+await writeFile(new URL('latest.md', dir), `# make chaos\n\n${table}\n\n${summary}\n`);
+process.exit(results.some((r) => r.problems.length > 0) ? 1 : 0);

@@ -47,7 +47,7 @@ const results: ScenarioResult[] = [];
 for (const scenario of selected) {
   const runs = Math.max(1, Math.round(scenario.runs * Number(values['runs-scale'])));
   console.error(`${scenario.name}: ${runs} run(s) over ${scale.websites} Websites…`);
-  const result = await runScenario(scenario, scale, runs);
+  const result = await runScenario(scenario, scale, runs, (line) => console.error(`  ${line}`));
   results.push(result);
   for (const p of result.problems) console.error(`  ${scenario.name}: ${p}`);
   console.error(`  done in ${(result.wallMs / 1000).toFixed(0)} s`);

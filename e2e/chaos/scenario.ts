@@ -2,15 +2,16 @@
 // server through a TCP proxy the suite controls; Websites converge; then, for each run, the load
 // starts, the fault is injected at a random moment, the load stops when the fault is over, and
 // the suite measures how long until every Website has converged again and what was lost.
+import { readdir, readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import { percentile } from '../../bench/stats.ts';
 import { type ApiClient, createApiClient, isConflict, loadKubeConfig } from '../../controller/kube/api-client.ts';
 import type { KubeObject } from '../../controller/kube/object.ts';
 import { type ControlPlane, startControlPlane } from '../control-plane/control-plane.ts';
 import { kubeconfigYaml, writeKubeconfig } from '../control-plane/kubeconfig.ts';
 import { createCrd } from '../support/crds.ts';
-import { runCommand } from '../support/kubectl.ts';
 import { eventually } from '../support/wait.ts';
 import { type ChaosController, chaosController } from './controller.ts';
 import { settleOrphans, waitConverged } from './measure.ts';
@@ -49,6 +50,8 @@ export interface ChaosEnv {
   readonly scale: Scale;
   /** The Katalog revision the children must show; a scenario that edits the Katalog moves it. */
   revision: number;
+  /** Specs the controller had to converge so far: initial Websites, acknowledged creates and updates. */
+  specs: number;
 }
 
 export interface FaultOutcome {
@@ -59,14 +62,18 @@ export interface FaultOutcome {
   readonly problem?: string;
 }
 
-export interface Scenario {
+/** What a scenario needs from its environment. */
+export interface EnvironmentOptions {
+  /** Two replicas with --leader-elect; one controller without otherwise. */
+  readonly replicas?: 2;
+  readonly apiserverArgs?: readonly string[];
+}
+
+export interface Scenario extends EnvironmentOptions {
   readonly name: string;
   readonly title: string;
   /** Runs in the full suite. */
   readonly runs: number;
-  /** Two replicas with --leader-elect; one controller without otherwise. */
-  readonly replicas?: 2;
-  readonly apiserverArgs?: readonly string[];
   inject(env: ChaosEnv): Promise<FaultOutcome>;
 }
 
@@ -91,27 +98,18 @@ export interface ScenarioResult {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function applyOrkestraCrds(kubeconfig: string): Promise<void> {
-  const crds = new URL('../../crds/', import.meta.url).pathname;
-  const apply = await runCommand('kubectl', ['--kubeconfig', kubeconfig, 'apply', '--server-side', '-f', crds]);
-  if (apply.code !== 0) throw new Error(`kubectl apply crds/: ${apply.stderr}`);
-  await eventually(
-    "Orkestra's CRDs Established",
-    async () =>
-      (
-        await runCommand('kubectl', [
-          '--kubeconfig',
-          kubeconfig,
-          'wait',
-          '--for=condition=Established',
-          '--timeout=10s',
-          '-f',
-          crds,
-        ])
-      ).code === 0,
-    60_000,
-    200,
-  );
+type Log = (line: string) => void;
+
+/** Orkestra's CRDs, created from crds/ through the API (no kubectl process to start). */
+async function createOrkestraCrds(admin: ApiClient): Promise<void> {
+  const dir = new URL('../../crds/', import.meta.url);
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.yaml'));
+  for (const file of files) {
+    for (const doc of parseAllDocuments(await readFile(new URL(file, dir), 'utf8'))) {
+      const crd = doc.toJS() as KubeObject | null;
+      if (crd?.kind === 'CustomResourceDefinition') await createCrd(admin, crd);
+    }
+  }
 }
 
 async function boxRunning(admin: ApiClient): Promise<void> {
@@ -120,28 +118,112 @@ async function boxRunning(admin: ApiClient): Promise<void> {
     async () =>
       (await admin.request<{ status?: { runningBoxes?: number } }>({ method: 'GET', path: KATALOG_PATH })).status
         ?.runningBoxes === 1,
-    60_000,
+    120_000,
     200,
   );
 }
 
-export async function runScenario(scenario: Scenario, scale: Scale, runs: number): Promise<ScenarioResult> {
+/**
+ * A fresh control plane, the controller(s) behind the proxy, and `scale.websites` Websites
+ * converged. `close` tears all of it down.
+ */
+export async function openEnvironment(
+  scale: Scale,
+  options: EnvironmentOptions,
+  log: Log = () => {},
+): Promise<ChaosEnv & { close(): Promise<void> }> {
   const started = performance.now();
-  const load0 = loadavg()[0] as number;
-  const cp = await startControlPlane({ apiserverArgs: scenario.apiserverArgs ?? [] });
+  const at = (what: string) => log(`${((performance.now() - started) / 1000).toFixed(1)} s: ${what}`);
+  const cp = await startControlPlane({ apiserverArgs: options.apiserverArgs ?? [] });
+  at('control plane ready');
   const admin = createApiClient(loadKubeConfig(cp.kubeconfigPath));
-  const apiPort = Number(new URL(cp.server).port);
-  const proxy = await startTcpProxy(apiPort);
+  const proxy = await startTcpProxy(Number(new URL(cp.server).port));
   const viaProxy = join(cp.dir, 'kubeconfig-proxy');
   await writeKubeconfig(viaProxy, kubeconfigYaml(`https://127.0.0.1:${proxy.port}`, cp.caPem, cp.adminToken));
-  const controllers = Array.from({ length: scenario.replicas ?? 1 }, (_, i) =>
+  const controllers = Array.from({ length: options.replicas ?? 1 }, (_, i) =>
     chaosController({
       kubeconfig: viaProxy,
       identity: `replica-${i}`,
-      ...(scenario.replicas ? { leaderElect: scale.lease } : {}),
+      ...(options.replicas ? { leaderElect: scale.lease } : {}),
     }),
   );
-  const env: ChaosEnv = { cp, admin, proxy, controllers, names: websiteNames(scale.websites), scale, revision: 1 };
+  const close = async () => {
+    await Promise.all(controllers.map((c) => c.stop()));
+    await proxy.close();
+    admin.close();
+    await cp.stop();
+  };
+  const env = {
+    cp,
+    admin,
+    proxy,
+    controllers,
+    names: websiteNames(scale.websites),
+    scale,
+    revision: 1,
+    specs: 0,
+    close,
+  };
+  try {
+    // The controllers boot (slow on a busy machine) while the CRDs go in: they wait for them.
+    const booted = Promise.all(controllers.map((c) => c.start()));
+    await createOrkestraCrds(admin);
+    await createCrd(admin, websiteCrd());
+    await admin.request({
+      method: 'POST',
+      path: '/api/v1/namespaces',
+      body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } } satisfies KubeObject,
+    });
+    await applyKatalog(admin, env.revision);
+    await booted;
+    await boxRunning(admin);
+    at('box running');
+    await createWebsites(env);
+    const initial = await waitConverged(admin, env.revision, performance.now(), 600_000, scale.pollMs);
+    if (initial.ms === undefined) throw new Error(`initial convergence failed: ${initial.final.examples.join('; ')}`);
+    at(`${scale.websites} Websites converged`);
+    return env;
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+/** Creates every Website of the environment that does not exist yet. */
+export async function createWebsites(env: ChaosEnv): Promise<void> {
+  await pool(env.names, 8, async (name) => {
+    try {
+      await createWebsite(env.admin, name);
+      env.specs++;
+    } catch (err) {
+      if (!isConflict(err)) throw err;
+    }
+  });
+}
+
+const totals = (env: ChaosEnv) => ({
+  requests: env.controllers.reduce((sum, c) => sum + c.requests(), 0),
+  crashes: env.controllers.reduce((sum, c) => sum + c.crashes().length, 0),
+  specs: env.specs,
+});
+
+/**
+ * The scenario's runs in `env`: for each, load, the fault at a random moment, then re-convergence
+ * and the counts. Requests per converged CR are the controllers' requests over the specs they
+ * converged since `since` (by default now; the environment's start to include its first
+ * convergence).
+ */
+export async function runFaults(
+  env: ChaosEnv,
+  scenario: Scenario,
+  runs: number,
+  log: Log = () => {},
+  since: ReturnType<typeof totals> = totals(env),
+): Promise<ScenarioResult> {
+  const started = performance.now();
+  const at = (what: string) => log(`${((performance.now() - started) / 1000).toFixed(1)} s: ${what}`);
+  const load0 = loadavg()[0] as number;
+  const crashesBefore = env.controllers.flatMap((c) => c.crashes()).length;
   const problems: string[] = [];
   const reconverge: number[] = [];
   const takeover: number[] = [];
@@ -149,56 +231,37 @@ export async function runScenario(scenario: Scenario, scale: Scale, runs: number
   let duplicates = 0;
   let lostUpdates = 0;
   let churnWrites = 0;
-  try {
-    await applyOrkestraCrds(cp.kubeconfigPath);
-    await createCrd(admin, websiteCrd());
-    await admin.request({
-      method: 'POST',
-      path: '/api/v1/namespaces',
-      body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } } satisfies KubeObject,
-    });
-    await Promise.all(controllers.map((c) => c.start()));
-    await applyKatalog(admin, env.revision);
-    await boxRunning(admin);
-    await pool(env.names, 8, (name) =>
-      createWebsite(admin, name).catch((err) => {
-        if (!isConflict(err)) throw err;
-      }),
-    );
-    const initial = await waitConverged(admin, env.revision, performance.now(), 600_000, scale.pollMs);
-    if (initial.ms === undefined) throw new Error(`initial convergence failed: ${initial.final.examples.join('; ')}`);
-
-    for (let run = 0; run < runs; run++) {
-      const churn = startChurn(admin, env.names, scale.opsPerSecond);
-      await sleep(500 + Math.random() * 2_500); // a random moment, with work in flight
-      const fault = await scenario.inject(env);
-      const totals = await churn.stop();
-      churnWrites += totals.writes;
-      if (fault.problem) problems.push(`run ${run + 1}: ${fault.problem}`);
-      if (fault.takeoverMs !== undefined) takeover.push(fault.takeoverMs);
-      const converged = await waitConverged(admin, env.revision, fault.backAt, scale.deadlineMs, scale.pollMs);
-      if (converged.ms === undefined) {
-        lostUpdates += converged.final.unconverged;
-        problems.push(
-          `run ${run + 1}: ${converged.final.unconverged} Websites not converged ${scale.deadlineMs / 1000} s after the fault: ${converged.final.examples.join('; ')}`,
-        );
-      } else reconverge.push(converged.ms);
-      const settled = await settleOrphans(admin, env.revision, 30_000);
-      orphans += settled.orphans;
-      duplicates += settled.duplicates;
-      if (settled.orphans > 0) problems.push(`run ${run + 1}: ${settled.orphans} orphaned children`);
-      if (settled.duplicates > 0) problems.push(`run ${run + 1}: ${settled.duplicates} duplicate children`);
-    }
-  } finally {
-    await Promise.all(controllers.map((c) => c.stop()));
-    await proxy.close();
-    admin.close();
-    await cp.stop();
+  const { admin, scale } = env;
+  for (let run = 0; run < runs; run++) {
+    const churn = startChurn(admin, env.names, scale.opsPerSecond);
+    await sleep(500 + Math.random() * 2_500); // a random moment, with work in flight
+    at(`run ${run + 1}: fault`);
+    const fault = await scenario.inject(env);
+    at(`run ${run + 1}: fault over`);
+    const written = await churn.stop();
+    churnWrites += written.writes;
+    env.specs += written.writes;
+    if (fault.problem) problems.push(`run ${run + 1}: ${fault.problem}`);
+    if (fault.takeoverMs !== undefined) takeover.push(fault.takeoverMs);
+    const converged = await waitConverged(admin, env.revision, fault.backAt, scale.deadlineMs, scale.pollMs);
+    if (converged.ms === undefined) {
+      lostUpdates += converged.final.unconverged;
+      problems.push(
+        `run ${run + 1}: ${converged.final.unconverged} Websites not converged ${scale.deadlineMs / 1000} s after the fault: ${converged.final.examples.join('; ')}`,
+      );
+    } else reconverge.push(converged.ms);
+    at(`run ${run + 1}: re-converged in ${Math.round(converged.ms ?? Number.NaN)} ms`);
+    const settled = await settleOrphans(admin, env.revision, 30_000);
+    orphans += settled.orphans;
+    duplicates += settled.duplicates;
+    if (settled.orphans > 0) problems.push(`run ${run + 1}: ${settled.orphans} orphaned children`);
+    if (settled.duplicates > 0) problems.push(`run ${run + 1}: ${settled.duplicates} duplicate children`);
   }
-  const crashes = controllers.flatMap((c) => c.crashes());
+  const crashes = env.controllers.flatMap((c) => c.crashes()).slice(crashesBefore);
   for (const crash of crashes) problems.push(`crash: ${crash}`);
-  const requests = controllers.reduce((sum, c) => sum + c.requests(), 0);
-  const stats = (values: number[]) => ({ p50: percentile(values, 50), max: Math.max(...values) });
+  const now = totals(env);
+  const stats = (values: number[]) =>
+    values.length ? { p50: percentile(values, 50), max: Math.max(...values) } : { p50: Number.NaN, max: Number.NaN };
   return {
     name: scenario.name,
     title: scenario.title,
@@ -208,12 +271,24 @@ export async function runScenario(scenario: Scenario, scale: Scale, runs: number
     duplicates,
     lostUpdates,
     crashes: crashes.length,
-    reconvergeMs: reconverge.length ? stats(reconverge) : { p50: Number.NaN, max: Number.NaN },
+    reconvergeMs: stats(reconverge),
     ...(takeover.length ? { takeoverMs: stats(takeover) } : {}),
-    requestsPerConvergedCr: requests / (scale.websites + churnWrites),
+    requestsPerConvergedCr: (now.requests - since.requests) / Math.max(1, now.specs - since.specs),
     churnWrites,
     wallMs: performance.now() - started,
     loadAverage: [load0, loadavg()[0] as number],
     problems,
   };
+}
+
+/** The scenario on an environment of its own, its setup counted in its wall time and requests. */
+export async function runScenario(scenario: Scenario, scale: Scale, runs: number, log: Log = () => {}) {
+  const started = performance.now();
+  const env = await openEnvironment(scale, scenario, log);
+  try {
+    const result = await runFaults(env, scenario, runs, log, { requests: 0, crashes: 0, specs: 0 });
+    return { ...result, wallMs: performance.now() - started };
+  } finally {
+    await env.close();
+  }
 }

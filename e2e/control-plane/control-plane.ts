@@ -24,8 +24,8 @@ export type RestartableComponent = 'apiserver' | 'etcd';
 export interface RestartOptions {
   /** How long the component stays down between stop and start. Default 0. */
   readonly downtimeMs?: number;
-  /** SIGKILL instead of SIGTERM (no graceful shutdown). Default false. */
-  readonly kill?: boolean;
+  /** How long a graceful stop (SIGTERM) may take before SIGKILL. Default 10 s; 0 kills at once. */
+  readonly graceMs?: number;
 }
 
 /**
@@ -190,7 +190,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       const running = components[index];
       if (!running) throw new Error(`${name} is not running`);
       components.splice(index, 1);
-      await running.stop(restartOptions.kill ? 0 : undefined);
+      await running.stop(restartOptions.graceMs);
       if (restartOptions.downtimeMs) await new Promise((r) => setTimeout(r, restartOptions.downtimeMs));
       await start();
       // Back in its place, so `stop` still ends the API server before its storage.

@@ -1,10 +1,10 @@
 // The Website CRD deleted under the running box (every Website goes with it, and the garbage
 // collector takes their children), then created again and the Websites with it.
-import { isConflict, isNotFound } from '../../../controller/kube/api-client.ts';
+import { isNotFound } from '../../../controller/kube/api-client.ts';
 import { createCrd } from '../../support/crds.ts';
 import { eventually } from '../../support/wait.ts';
-import type { Scenario } from '../scenario.ts';
-import { createWebsite, pool, websiteCrd } from '../workload.ts';
+import { createWebsites, type Scenario } from '../scenario.ts';
+import { websiteCrd } from '../workload.ts';
 
 export const crdRecreate: Scenario = {
   name: 'crd-recreate',
@@ -26,11 +26,7 @@ export const crdRecreate: Scenario = {
     );
     await createCrd(env.admin, crd);
     const backAt = performance.now();
-    await pool(env.names, 8, (name) =>
-      createWebsite(env.admin, name).catch((err) => {
-        if (!isConflict(err)) throw err;
-      }),
-    );
+    await createWebsites(env);
     return { backAt };
   },
 };

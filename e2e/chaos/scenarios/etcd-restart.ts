@@ -9,7 +9,7 @@ export const etcdRestart: Scenario = {
   title: 'etcd restart (same data dir)',
   runs: 3,
   async inject(env) {
-    await env.cp.restart('etcd', { downtimeMs: 1_000 });
+    await env.cp.restart('etcd', { downtimeMs: 1_000, graceMs: 5_000 });
     const { server, caPem, adminToken } = env.cp;
     await eventually(
       'the API server ready on its restarted etcd',

@@ -2,10 +2,10 @@
 // standby must take over once the Lease expires: takeover is measured from the kill until the
 // Lease names the standby, against one lease duration plus two retry periods. The killed
 // replica is started again as the new standby.
+import { parseDuration } from '../../../controller/box/duration.ts';
 import type { Scenario } from '../scenario.ts';
 
 const LEASE = '/apis/coordination.k8s.io/v1/namespaces/default/leases/orkestra-controller';
-const seconds = (d: string) => Number(d.replace(/s$/, '')) * 1000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export const leaderFailover: Scenario = {
@@ -23,7 +23,7 @@ export const leaderFailover: Scenario = {
     if (!leader || !standby) throw new Error(`lease held by ${leaderId}, not by a replica`);
     await leader.kill();
     const killedAt = performance.now();
-    const limitMs = seconds(env.scale.lease.lease) + 2 * seconds(env.scale.lease.retry);
+    const limitMs = parseDuration(env.scale.lease.lease) + 2 * parseDuration(env.scale.lease.retry);
     let takeoverMs: number | undefined;
     while (performance.now() - killedAt < limitMs + 30_000) {
       if ((await holder().catch(() => undefined)) === standby.identity) {

@@ -113,7 +113,7 @@ export function chaosController(options: ControllerOptions): ChaosController {
       });
     });
     const gone = exited.then(() => {
-      throw new Error(`${options.identity} exited before serving /metrics:\n${recent.join('\n')}`);
+      throw new Error(`${options.identity} exited before serving /metrics:\n${[...recent, buffered].join('\n')}`);
     });
     return Promise.race([address, gone]).then((url) => {
       scraper = setInterval(() => void scrape(url), 1_000);

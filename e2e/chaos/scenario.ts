@@ -11,7 +11,6 @@ import { type ApiClient, createApiClient, isConflict, loadKubeConfig } from '../
 import type { KubeObject } from '../../controller/kube/object.ts';
 import { type ControlPlane, startControlPlane } from '../control-plane/control-plane.ts';
 import { kubeconfigYaml, writeKubeconfig } from '../control-plane/kubeconfig.ts';
-import { createCrd } from '../support/crds.ts';
 import { eventually } from '../support/wait.ts';
 import { type ChaosController, chaosController } from './controller.ts';
 import { settleOrphans, waitConverged } from './measure.ts';
@@ -100,16 +99,38 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type Log = (line: string) => void;
 
-/** Orkestra's CRDs, created from crds/ through the API (no kubectl process to start). */
-async function createOrkestraCrds(admin: ApiClient): Promise<void> {
+/** Creates the CRDs and waits until all are Established (slow on a busy machine: a minute's patience). */
+export async function createCrds(admin: ApiClient, crds: readonly KubeObject[]): Promise<void> {
+  const base = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
+  for (const crd of crds) await admin.request({ method: 'POST', path: base, body: crd });
+  await eventually(
+    'the CRDs Established',
+    async () => {
+      for (const crd of crds) {
+        const got = await admin.request<{ status?: { conditions?: { type: string; status: string }[] } }>({
+          method: 'GET',
+          path: `${base}/${crd.metadata.name}`,
+        });
+        if (!got.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')) return false;
+      }
+      return true;
+    },
+    60_000,
+    200,
+  );
+}
+
+/** Orkestra's CRDs from crds/ and the Website CRD. */
+async function allCrds(): Promise<KubeObject[]> {
   const dir = new URL('../../crds/', import.meta.url);
-  const files = (await readdir(dir)).filter((f) => f.endsWith('.yaml'));
-  for (const file of files) {
+  const crds: KubeObject[] = [websiteCrd()];
+  for (const file of (await readdir(dir)).filter((f) => f.endsWith('.yaml'))) {
     for (const doc of parseAllDocuments(await readFile(new URL(file, dir), 'utf8'))) {
       const crd = doc.toJS() as KubeObject | null;
-      if (crd?.kind === 'CustomResourceDefinition') await createCrd(admin, crd);
+      if (crd?.kind === 'CustomResourceDefinition') crds.push(crd);
     }
   }
+  return crds;
 }
 
 async function boxRunning(admin: ApiClient): Promise<void> {
@@ -165,17 +186,14 @@ export async function openEnvironment(
     close,
   };
   try {
-    // The controllers boot (slow on a busy machine) while the CRDs go in: they wait for them.
-    const booted = Promise.all(controllers.map((c) => c.start()));
-    await createOrkestraCrds(admin);
-    await createCrd(admin, websiteCrd());
+    await createCrds(admin, await allCrds());
     await admin.request({
       method: 'POST',
       path: '/api/v1/namespaces',
       body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } } satisfies KubeObject,
     });
+    await Promise.all(controllers.map((c) => c.start()));
     await applyKatalog(admin, env.revision);
-    await booted;
     await boxRunning(admin);
     at('box running');
     await createWebsites(env);

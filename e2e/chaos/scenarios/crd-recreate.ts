@@ -1,9 +1,8 @@
 // The Website CRD deleted under the running box (every Website goes with it, and the garbage
 // collector takes their children), then created again and the Websites with it.
 import { isNotFound } from '../../../controller/kube/api-client.ts';
-import { createCrd } from '../../support/crds.ts';
 import { eventually } from '../../support/wait.ts';
-import { createWebsites, type Scenario } from '../scenario.ts';
+import { createCrds, createWebsites, type Scenario } from '../scenario.ts';
 import { websiteCrd } from '../workload.ts';
 
 export const crdRecreate: Scenario = {
@@ -24,7 +23,7 @@ export const crdRecreate: Scenario = {
       120_000,
       200,
     );
-    await createCrd(env.admin, crd);
+    await createCrds(env.admin, [crd]);
     const backAt = performance.now();
     await createWebsites(env);
     return { backAt };

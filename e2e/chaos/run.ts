@@ -1,5 +1,5 @@
-// `make chaos`: fault injection against fresh local control planes, one per scenario, each
-// under load. Prints a table and writes e2e/chaos/results/latest.json and latest.md; exits 1
+// `make chaos`: fault injection against fresh local control planes (two: one controller, and two
+// --leader-elect replicas), each scenario under load. Prints a table and writes e2e/chaos/results/latest.json and latest.md; exits 1
 // when anything was orphaned, duplicated, lost, crashed, or a target was missed.
 //
 //   node e2e/chaos/run.ts [--websites 300] [--runs-scale 1] [--stall 30] [--only a,b]
@@ -9,9 +9,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { resultsTable } from './report.ts';
-import type { Scale, ScenarioResult } from './scenario.ts';
-import { runScenario } from './scenario.ts';
-import { SCENARIOS } from './scenarios/index.ts';
+import { openEnvironment, runFaults, type Scale, type ScenarioResult } from './scenario.ts';
+import { ENVIRONMENTS, SCENARIOS } from './scenarios/index.ts';
 
 const { values } = parseArgs({
   options: {
@@ -40,21 +39,31 @@ if (unknown.length > 0) {
   console.error(`unknown scenario ${unknown.join(', ')}: choose from ${SCENARIOS.map((s) => s.name).join(', ')}`);
   process.exit(2);
 }
-const selected = SCENARIOS.filter((s) => !only || only.includes(s.name));
-
 const started = performance.now();
 const results: ScenarioResult[] = [];
-for (const scenario of selected) {
-  const runs = Math.max(1, Math.round(scenario.runs * Number(values['runs-scale'])));
-  console.error(`${scenario.name}: ${runs} run(s) over ${scale.websites} Websites…`);
-  const result = await runScenario(scenario, scale, runs, (line) => console.error(`  ${line}`));
-  results.push(result);
-  for (const p of result.problems) console.error(`  ${scenario.name}: ${p}`);
-  console.error(`  done in ${(result.wallMs / 1000).toFixed(0)} s`);
+const setups: string[] = [];
+for (const group of ENVIRONMENTS) {
+  const scenarios = group.scenarios.filter((s) => !only || only.includes(s.name));
+  if (scenarios.length === 0) continue;
+  console.error(`${group.title}: a fresh control plane, ${scale.websites} Websites…`);
+  const setupStarted = performance.now();
+  const env = await openEnvironment(scale, group.options, (line) => console.error(`  ${line}`));
+  setups.push(`${group.title}: setup ${((performance.now() - setupStarted) / 1000).toFixed(0)} s`);
+  try {
+    for (const scenario of scenarios) {
+      const runs = Math.max(1, Math.round(scenario.runs * Number(values['runs-scale'])));
+      console.error(`${scenario.name}: ${runs} run(s)…`);
+      const result = await runFaults(env, scenario, runs, (line) => console.error(`  ${line}`));
+      results.push(result);
+      for (const p of result.problems) console.error(`  ${scenario.name}: ${p}`);
+    }
+  } finally {
+    await env.close();
+  }
 }
 const wallS = (performance.now() - started) / 1000;
 const table = resultsTable(results);
-const summary = `${results.length} scenarios, ${scale.websites} Websites × 3 children, ${scale.opsPerSecond} CR writes/s during each fault; total ${wallS.toFixed(0)} s on ${cpus().length} cores, load average ${loadavg()
+const summary = `${setups.join('; ')}. ${results.length} scenarios, ${scale.websites} Websites × 3 children, ${scale.opsPerSecond} CR writes/s during each fault; total ${wallS.toFixed(0)} s on ${cpus().length} cores, load average ${loadavg()
   .map((l) => l.toFixed(1))
   .join(' ')}`;
 console.log(`${table}\n\n${summary}`);

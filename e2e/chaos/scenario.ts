@@ -298,15 +298,3 @@ export async function runFaults(
     problems,
   };
 }
-
-/** The scenario on an environment of its own, its setup counted in its wall time and requests. */
-export async function runScenario(scenario: Scenario, scale: Scale, runs: number, log: Log = () => {}) {
-  const started = performance.now();
-  const env = await openEnvironment(scale, scenario, log);
-  try {
-    const result = await runFaults(env, scenario, runs, log, { requests: 0, crashes: 0, specs: 0 });
-    return { ...result, wallMs: performance.now() - started };
-  } finally {
-    await env.close();
-  }
-}

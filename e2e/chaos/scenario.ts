@@ -59,6 +59,8 @@ export interface FaultOutcome {
   readonly takeoverMs?: number;
   /** Set when the fault did not have the effect it is meant to have, or a target was missed. */
   readonly problem?: string;
+  /** Clean-up that goes on while re-convergence is measured (a killed replica starting again). */
+  readonly settle?: Promise<void>;
 }
 
 /** What a scenario needs from its environment. */
@@ -274,6 +276,7 @@ export async function runFaults(
     duplicates += settled.duplicates;
     if (settled.orphans > 0) problems.push(`run ${run + 1}: ${settled.orphans} orphaned children`);
     if (settled.duplicates > 0) problems.push(`run ${run + 1}: ${settled.duplicates} duplicate children`);
+    await fault.settle;
   }
   const crashes = env.controllers.flatMap((c) => c.crashes()).slice(crashesBefore);
   for (const crash of crashes) problems.push(`crash: ${crash}`);

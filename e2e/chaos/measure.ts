@@ -33,6 +33,8 @@ export interface Evaluation {
   readonly duplicates: number;
   /** Why the first few unconverged Websites are not, for failure messages. */
   readonly examples: readonly string[];
+  /** The first few orphans, as kind/name (owner uid and age), for failure messages. */
+  readonly orphanExamples: readonly string[];
 }
 
 async function list<T extends KubeObject>(client: ApiClient, path: string, query = {}): Promise<T[]> {
@@ -50,6 +52,7 @@ export async function evaluate(client: ApiClient, katalogRevision: number): Prom
   const uids = new Set(websites.map((w) => w.metadata.uid));
   let orphans = 0;
   let duplicates = 0;
+  const orphanExamples: string[] = [];
   // kind → owner uid → children of that kind
   const byOwner = CHILD_KINDS.map(() => new Map<string, Child[]>());
   children.forEach((items, i) => {
@@ -57,6 +60,12 @@ export async function evaluate(client: ApiClient, katalogRevision: number): Prom
       const owner = child.metadata.ownerReferences?.[0]?.uid ?? child.metadata.labels?.[OWNER_UID_LABEL];
       if (!owner || !uids.has(owner)) {
         orphans++;
+        if (orphanExamples.length < 3) {
+          const age = Math.round((Date.now() - Date.parse(child.metadata.creationTimestamp ?? '')) / 1000);
+          orphanExamples.push(
+            `${CHILD_KINDS[i]?.kind}/${child.metadata.name} (owner ${owner ?? 'none'}, ${age} s old)`,
+          );
+        }
         continue;
       }
       const map = byOwner[i] as Map<string, Child[]>;
@@ -73,7 +82,7 @@ export async function evaluate(client: ApiClient, katalogRevision: number): Prom
     unconverged++;
     if (examples.length < 3) examples.push(`${w.metadata.name}: ${problem}`);
   }
-  return { websites: websites.length, unconverged, orphans, duplicates, examples };
+  return { websites: websites.length, unconverged, orphans, duplicates, examples, orphanExamples };
 }
 
 function websiteProblem(w: Website, byOwner: Map<string, Child[]>[], revision: number): string | undefined {

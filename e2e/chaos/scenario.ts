@@ -274,7 +274,8 @@ export async function runFaults(
     const settled = await settleOrphans(admin, env.revision, 30_000);
     orphans += settled.orphans;
     duplicates += settled.duplicates;
-    if (settled.orphans > 0) problems.push(`run ${run + 1}: ${settled.orphans} orphaned children`);
+    if (settled.orphans > 0)
+      problems.push(`run ${run + 1}: ${settled.orphans} orphaned children, e.g. ${settled.orphanExamples.join(', ')}`);
     if (settled.duplicates > 0) problems.push(`run ${run + 1}: ${settled.duplicates} duplicate children`);
     await fault.settle;
   }

@@ -107,6 +107,10 @@ test: lint typecheck test-unit test-e2e ## every check: lint, types, unit, e2e
 bench: deps binaries ## benchmark against fresh local control planes (prints a table; ~5-10 min)
 	$(NODE) bench/bench.ts $(BENCH_ARGS)
 
+.PHONY: chaos
+chaos: deps binaries ## fault injection against fresh local control planes (prints a table; < 20 min)
+	$(NODE) e2e/chaos/run.ts $(CHAOS_ARGS)
+
 .PHONY: cluster-up
 cluster-up: deps binaries ## start the local control plane in the background; writes .orkestra/kubeconfig
 	$(NODE) e2e/control-plane/cli.ts up --state-dir $(STATE_DIR)

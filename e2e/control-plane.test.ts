@@ -94,4 +94,40 @@ describe('local control plane', () => {
       await rm(stateDir, { recursive: true, force: true });
     }
   });
+
+  test('cli restart brings kube-apiserver and etcd back on the same port with the same data', async () => {
+    const stateDir = await mkdtemp(join(tmpdir(), 'orkestra-state-'));
+    const kubeconfig = join(stateDir, 'kubeconfig');
+    try {
+      await run(process.execPath, [cli, 'up', '--state-dir', stateDir, '--no-controller-manager']);
+      const before = JSON.parse(await readFile(join(stateDir, 'cluster.json'), 'utf8'));
+      await run('kubectl', ['--kubeconfig', kubeconfig, 'create', 'configmap', 'survivor', '--from-literal=k=v']);
+      for (const [component, name] of [
+        ['apiserver', 'kube-apiserver'],
+        ['etcd', 'etcd'],
+      ] as const) {
+        await run(process.execPath, [cli, 'restart', component, '--state-dir', stateDir]);
+        const after = JSON.parse(await readFile(join(stateDir, 'cluster.json'), 'utf8'));
+        assert.notEqual(after.components[name], before.components[name], `${name} is a new process`);
+        assert.ok(!alive(before.components[name]), `the old ${name} is gone`);
+        assert.equal(after.server, before.server);
+        const got = await eventually(`the ConfigMap readable after the ${component} restart`, async () => {
+          const { stdout } = await run('kubectl', [
+            '--kubeconfig',
+            kubeconfig,
+            'get',
+            'configmap',
+            'survivor',
+            '-o',
+            'jsonpath={.data.k}',
+          ]);
+          return stdout;
+        });
+        assert.equal(got, 'v');
+      }
+      await run(process.execPath, [cli, 'down', '--state-dir', stateDir]);
+    } finally {
+      await rm(stateDir, { recursive: true, force: true });
+    }
+  });
 });

@@ -1,6 +1,9 @@
 // The local control plane from the shell:
 //   node e2e/control-plane/cli.ts up|down [--state-dir .orkestra]   background cluster for `make cluster-up/down`
 //   node e2e/control-plane/cli.ts exec -- CMD ARGS...                 a cluster for the lifetime of CMD (tests)
+//   node e2e/control-plane/cli.ts restart apiserver|etcd [--state-dir .orkestra]
+//                                  stop one component of the background cluster and start it again
+//                                  on the same port and data directory (fault injection)
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -9,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { serveUntilSignal, spawnSupervisor, stopSupervisor, waitFor } from './background.ts';
 import { alive } from './component.ts';
-import { startControlPlane } from './control-plane.ts';
+import { type RestartableComponent, startControlPlane } from './control-plane.ts';
 
 interface ClusterState {
   readonly pid: number;
@@ -30,6 +33,12 @@ const statePath = resolve(stateDir, 'cluster.json');
 const kubeconfigPath = resolve(stateDir, 'kubeconfig');
 const controllerManager = !values['no-controller-manager'];
 
+const RESTART_SIGNALS: readonly (readonly [NodeJS.Signals, RestartableComponent])[] = [
+  ['SIGUSR1', 'apiserver'],
+  ['SIGUSR2', 'etcd'],
+];
+const COMPONENT_NAMES: Readonly<Record<RestartableComponent, string>> = { apiserver: 'kube-apiserver', etcd: 'etcd' };
+
 async function readState(): Promise<ClusterState | undefined> {
   if (!existsSync(statePath)) return undefined;
   return JSON.parse(await readFile(statePath, 'utf8')) as ClusterState;
@@ -39,13 +48,22 @@ async function readState(): Promise<ClusterState | undefined> {
 async function serve(): Promise<void> {
   const cp = await startControlPlane({ controllerManager });
   await copyFile(cp.kubeconfigPath, kubeconfigPath);
-  const state: ClusterState = {
-    pid: process.pid,
-    server: cp.server,
-    kubeconfig: kubeconfigPath,
-    components: Object.fromEntries(cp.components.map((c) => [c.name, c.pid])),
+  const writeState = async () => {
+    const state: ClusterState = {
+      pid: process.pid,
+      server: cp.server,
+      kubeconfig: kubeconfigPath,
+      components: Object.fromEntries(cp.components.map((c) => [c.name, c.pid])),
+    };
+    await writeFile(statePath, `${JSON.stringify(state, null, 2)}\n`);
   };
-  await writeFile(statePath, `${JSON.stringify(state, null, 2)}\n`);
+  await writeState();
+  // `restart` asks by signal; the new pid in the state file tells it the component is back.
+  for (const [signal, component] of RESTART_SIGNALS) {
+    process.on(signal, () => {
+      cp.restart(component).then(writeState, (err: unknown) => console.error(`restart ${component}: ${err}`));
+    });
+  }
   serveUntilSignal(async () => {
     await cp.stop();
     await rm(statePath, { force: true });
@@ -87,6 +105,34 @@ async function down(): Promise<void> {
   console.log('cluster stopped');
 }
 
+async function restart(component: string | undefined): Promise<void> {
+  const entry = RESTART_SIGNALS.find(([, c]) => c === component);
+  if (!entry) {
+    console.error('usage: cli.ts restart apiserver|etcd [--state-dir DIR]');
+    process.exit(2);
+  }
+  const [signal, which] = entry;
+  const state = await readState();
+  if (!state || !alive(state.pid)) {
+    console.error('no cluster running: start one with `make cluster-up`');
+    process.exit(1);
+  }
+  const name = COMPONENT_NAMES[which];
+  const before = state.components[name];
+  const started = Date.now();
+  process.kill(state.pid, signal);
+  const back = await waitFor(async () => {
+    const now = await readState();
+    const pid = now?.components[name];
+    return pid !== undefined && pid !== before && alive(pid);
+  }, 120_000);
+  if (!back) {
+    console.error(`${name} did not come back within 120 s; see ${resolve(stateDir, 'cluster.log')}`);
+    process.exit(1);
+  }
+  console.log(`${name} restarted in ${Date.now() - started} ms`);
+}
+
 /** Starts a control plane, runs the command with KUBECONFIG pointing at it, always tears down. */
 async function exec(command: readonly string[]): Promise<void> {
   const [cmd, ...args] = command;
@@ -121,7 +167,12 @@ switch (verb) {
   case 'exec':
     await exec(rest);
     break;
+  case 'restart':
+    await restart(rest[0]);
+    break;
   default:
-    console.error('usage: cli.ts up|down|exec -- CMD... [--state-dir DIR] [--no-controller-manager]');
+    console.error(
+      'usage: cli.ts up|down|restart apiserver|etcd|exec -- CMD... [--state-dir DIR] [--no-controller-manager]',
+    );
     process.exit(2);
 }

@@ -14,6 +14,18 @@ export interface ControlPlaneOptions {
   readonly controllerManager?: boolean;
   /** Readiness deadline per component. Default 60 s. */
   readonly timeoutMs?: number;
+  /** Extra kube-apiserver flags, e.g. `--watch-cache=false`. */
+  readonly apiserverArgs?: readonly string[];
+}
+
+/** A component `restart` can stop and start again on the same ports and data directory. */
+export type RestartableComponent = 'apiserver' | 'etcd';
+
+export interface RestartOptions {
+  /** How long the component stays down between stop and start. Default 0. */
+  readonly downtimeMs?: number;
+  /** How long a graceful stop (SIGTERM) may take before SIGKILL. Default 10 s; 0 kills at once. */
+  readonly graceMs?: number;
 }
 
 /**
@@ -22,12 +34,17 @@ export interface ControlPlaneOptions {
  */
 export interface ControlPlane {
   readonly server: string;
+  /** etcd's client URL (plain HTTP on loopback), for tests that talk to storage directly. */
+  readonly etcdUrl: string;
   readonly adminToken: string;
   readonly caPem: Buffer;
   readonly kubeconfigPath: string;
   readonly kubeconfig: string;
   readonly dir: string;
+  /** The running processes; `restart` replaces an entry with its new process. */
   readonly components: readonly Component[];
+  /** Stops one component and starts it again with the same flags; resolves once it is ready. */
+  restart(component: RestartableComponent, options?: RestartOptions): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -51,77 +68,82 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     const etcdPort = await freePort();
     const peerPort = await freePort();
     const etcdUrl = `http://127.0.0.1:${etcdPort}`;
-    const etcd = startComponent(
-      'etcd',
-      bin.etcd,
-      [
-        '--name=orkestra',
-        `--data-dir=${join(dir, 'etcd')}`,
-        `--listen-client-urls=${etcdUrl}`,
-        `--advertise-client-urls=${etcdUrl}`,
-        `--listen-peer-urls=http://127.0.0.1:${peerPort}`,
-        `--initial-advertise-peer-urls=http://127.0.0.1:${peerPort}`,
-        `--initial-cluster=orkestra=http://127.0.0.1:${peerPort}`,
-        // Test data is disposable; fsync dominates write latency on small VMs.
-        '--unsafe-no-fsync=true',
-        '--log-level=warn',
-      ],
-      join(dir, 'etcd.log'),
-    );
-    components.push(etcd);
-    await waitUntilReady(
-      etcd,
-      async () => {
-        const r = await httpGet(`${etcdUrl}/health`);
-        return r.status === 200 || `HTTP ${r.status} ${r.body}`;
-      },
-      timeoutMs,
-    );
+    const etcdArgs = [
+      '--name=orkestra',
+      `--data-dir=${join(dir, 'etcd')}`,
+      `--listen-client-urls=${etcdUrl}`,
+      `--advertise-client-urls=${etcdUrl}`,
+      `--listen-peer-urls=http://127.0.0.1:${peerPort}`,
+      `--initial-advertise-peer-urls=http://127.0.0.1:${peerPort}`,
+      `--initial-cluster=orkestra=http://127.0.0.1:${peerPort}`,
+      // Test data is disposable; fsync dominates write latency on small VMs.
+      '--unsafe-no-fsync=true',
+      '--log-level=warn',
+    ];
+    const startEtcd = async () => {
+      const etcd = startComponent('etcd', bin.etcd, etcdArgs, join(dir, 'etcd.log'));
+      components.push(etcd);
+      await waitUntilReady(
+        etcd,
+        async () => {
+          const r = await httpGet(`${etcdUrl}/health`);
+          return r.status === 200 || `HTTP ${r.status} ${r.body}`;
+        },
+        timeoutMs,
+      );
+    };
+    await startEtcd();
 
     const apiPort = await freePort();
     const server = `https://127.0.0.1:${apiPort}`;
     const certDir = join(dir, 'pki');
-    const apiserver = startComponent(
-      'kube-apiserver',
-      bin.kubeApiserver,
-      [
-        `--etcd-servers=${etcdUrl}`,
-        '--bind-address=127.0.0.1',
-        // Without it the apiserver derives its address from the default route, which a sandbox may lack.
-        '--advertise-address=127.0.0.1',
-        `--secure-port=${apiPort}`,
-        `--cert-dir=${certDir}`,
-        // A /16: benchmarks and tests create more than the 254 Services a /24 holds.
-        '--service-cluster-ip-range=10.0.0.0/16',
-        `--service-account-issuer=${server}`,
-        `--service-account-key-file=${creds.serviceAccountPublicKeyFile}`,
-        `--service-account-signing-key-file=${creds.serviceAccountKeyFile}`,
-        `--token-auth-file=${creds.tokenFile}`,
-        '--authorization-mode=RBAC',
-        // Pods are never run here (no kubelet); the plugin would reject them before the default SA exists.
-        '--disable-admission-plugins=ServiceAccount',
-        '--allow-privileged=true',
-        // A loopback advertise address makes the endpoint reconciler write an invalid EndpointSlice forever.
-        '--endpoint-reconciler-type=none',
-      ],
-      join(dir, 'kube-apiserver.log'),
-    );
-    components.push(apiserver);
+    const apiserverArgs = [
+      `--etcd-servers=${etcdUrl}`,
+      '--bind-address=127.0.0.1',
+      // Without it the apiserver derives its address from the default route, which a sandbox may lack.
+      '--advertise-address=127.0.0.1',
+      `--secure-port=${apiPort}`,
+      `--cert-dir=${certDir}`,
+      // A /16: benchmarks and tests create more than the 254 Services a /24 holds.
+      '--service-cluster-ip-range=10.0.0.0/16',
+      `--service-account-issuer=${server}`,
+      `--service-account-key-file=${creds.serviceAccountPublicKeyFile}`,
+      `--service-account-signing-key-file=${creds.serviceAccountKeyFile}`,
+      `--token-auth-file=${creds.tokenFile}`,
+      '--authorization-mode=RBAC',
+      // Pods are never run here (no kubelet); the plugin would reject them before the default SA exists.
+      '--disable-admission-plugins=ServiceAccount',
+      '--allow-privileged=true',
+      // A loopback advertise address makes the endpoint reconciler write an invalid EndpointSlice forever.
+      '--endpoint-reconciler-type=none',
+      ...(options.apiserverArgs ?? []),
+    ];
     // kube-apiserver writes a self-signed serving cert whose file also holds its CA (SANs: 127.0.0.1, not localhost).
+    // A restart finds it in place and serves the same one.
     const caFile = join(certDir, 'apiserver.crt');
     let caPem = Buffer.alloc(0);
-    await waitUntilReady(
-      apiserver,
-      async () => {
-        if (!existsSync(caFile)) return `${caFile} not written yet`;
-        caPem = await readFile(caFile);
-        const r = await httpGet(`${server}/readyz?verbose`, { ca: caPem, token: creds.adminToken });
-        if (r.status === 200) return true;
-        const failing = r.body.split('\n').filter((l) => l.startsWith('[-]'));
-        return `HTTP ${r.status}: ${failing.join(' ')}`;
-      },
-      timeoutMs,
-    );
+    const startApiserver = async () => {
+      const apiserver = startComponent(
+        'kube-apiserver',
+        bin.kubeApiserver,
+        apiserverArgs,
+        join(dir, 'kube-apiserver.log'),
+      );
+      components.push(apiserver);
+      await waitUntilReady(
+        apiserver,
+        async () => {
+          if (!existsSync(caFile)) return `${caFile} not written yet`;
+          caPem = await readFile(caFile);
+          const r = await httpGet(`${server}/readyz?verbose`, { ca: caPem, token: creds.adminToken });
+          if (r.status === 200) return true;
+          const failing = r.body.split('\n').filter((l) => l.startsWith('[-]'));
+          return `HTTP ${r.status}: ${failing.join(' ')}`;
+        },
+        timeoutMs,
+      );
+    };
+    await startApiserver();
 
     const kubeconfig = kubeconfigYaml(server, caPem, creds.adminToken);
     const kubeconfigPath = join(dir, 'kubeconfig');
@@ -158,7 +180,36 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       );
     }
 
-    return { server, adminToken: creds.adminToken, caPem, kubeconfigPath, kubeconfig, dir, components, stop };
+    const starts: Record<RestartableComponent, { name: string; start: () => Promise<void> }> = {
+      etcd: { name: 'etcd', start: startEtcd },
+      apiserver: { name: 'kube-apiserver', start: startApiserver },
+    };
+    const restart = async (which: RestartableComponent, restartOptions: RestartOptions = {}) => {
+      const { name, start } = starts[which];
+      const index = components.findIndex((c) => c.name === name);
+      const running = components[index];
+      if (!running) throw new Error(`${name} is not running`);
+      components.splice(index, 1);
+      await running.stop(restartOptions.graceMs);
+      if (restartOptions.downtimeMs) await new Promise((r) => setTimeout(r, restartOptions.downtimeMs));
+      await start();
+      // Back in its place, so `stop` still ends the API server before its storage.
+      const started = components.pop();
+      if (started) components.splice(index, 0, started);
+    };
+
+    return {
+      server,
+      etcdUrl,
+      adminToken: creds.adminToken,
+      caPem,
+      kubeconfigPath,
+      kubeconfig,
+      dir,
+      components,
+      restart,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

@@ -1,0 +1,142 @@
+// `orkestra run` as a real process the suite can SIGKILL and start again. It tells apart the
+// exits the suite caused from the ones it did not (crashes: the process is started again so the
+// scenario goes on, and the crash is counted), and sums the controller's own count of API
+// requests over every process it ran (each scraped every second while it lives, so a killed
+// process loses at most its last second).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const orkestra = fileURLToPath(new URL('../../bin/orkestra', import.meta.url));
+
+export interface ControllerOptions {
+  readonly kubeconfig: string;
+  readonly identity: string;
+  /** `--leader-elect` with these durations, e.g. { lease: '15s', renew: '10s', retry: '2s' }. */
+  readonly leaderElect?: { readonly lease: string; readonly renew: string; readonly retry: string };
+}
+
+export interface ChaosController {
+  readonly identity: string;
+  /** Spawns the process (again); resolves once it serves /metrics. */
+  start(): Promise<void>;
+  /** SIGKILL, counted as caused by the suite; resolves once the process is gone. */
+  kill(): Promise<void>;
+  /** SIGTERM and wait; no restart. */
+  stop(): Promise<void>;
+  /** Exits the suite did not cause (each followed by a restart). */
+  crashes(): readonly string[];
+  /** API requests over every process so far (rest_client_requests_total, all verbs). */
+  requests(): number;
+  /** How many log lines had this `msg`, over every process. */
+  logged(msg: string): number;
+  /** The last log lines, for failure messages. */
+  tail(): string;
+}
+
+export function chaosController(options: ControllerOptions): ChaosController {
+  let child: ChildProcess | undefined;
+  let exited: Promise<void> = Promise.resolve();
+  let expectingExit = false;
+  let stopped = false;
+  let finishedRequests = 0;
+  let currentRequests = 0;
+  let scraper: ReturnType<typeof setInterval> | undefined;
+  const crashes: string[] = [];
+  const counts = new Map<string, number>();
+  const recent: string[] = [];
+
+  const args = [
+    'run',
+    '--kubeconfig',
+    options.kubeconfig,
+    '--listen',
+    '127.0.0.1:0',
+    '--no-webhooks',
+    '--ui=false',
+    '--identity',
+    options.identity,
+  ];
+  if (options.leaderElect) {
+    const { lease, renew, retry } = options.leaderElect;
+    args.push('--leader-elect', '--lease-duration', lease, '--renew-deadline', renew, '--retry-period', retry);
+  }
+
+  const scrape = async (url: string) => {
+    try {
+      const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(2_000) })).text();
+      let sum = 0;
+      for (const line of text.split('\n')) {
+        if (line.startsWith('rest_client_requests_total{')) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+      }
+      currentRequests = sum;
+    } catch {
+      // Busy or being killed: the next scrape catches up.
+    }
+  };
+
+  const start = (): Promise<void> => {
+    expectingExit = false;
+    currentRequests = 0;
+    const proc = spawn(orkestra, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    child = proc;
+    let listening: (url: string) => void = () => {};
+    const address = new Promise<string>((resolve) => {
+      listening = resolve;
+    });
+    let buffered = '';
+    proc.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      buffered += chunk;
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        recent.push(line);
+        if (recent.length > 40) recent.shift();
+        let msg = line;
+        let entry: { msg?: string; address?: string } = {};
+        try {
+          entry = JSON.parse(line) as typeof entry;
+          msg = entry.msg ?? line;
+        } catch {}
+        counts.set(msg, (counts.get(msg) ?? 0) + 1);
+        if (msg === 'serving health, metrics and API' && entry.address) listening(`http://${entry.address}`);
+      }
+    });
+    exited = new Promise<void>((resolve) => {
+      proc.once('exit', (code, signal) => {
+        if (scraper) clearInterval(scraper);
+        finishedRequests += currentRequests;
+        currentRequests = 0;
+        resolve();
+        if (expectingExit || stopped) return;
+        crashes.push(`${options.identity} exited (${signal ?? `code ${code}`}): ${recent.slice(-3).join(' | ')}`);
+        void start();
+      });
+    });
+    const gone = exited.then(() => {
+      throw new Error(`${options.identity} exited before serving /metrics:\n${[...recent, buffered].join('\n')}`);
+    });
+    return Promise.race([address, gone]).then((url) => {
+      scraper = setInterval(() => void scrape(url), 1_000);
+    });
+  };
+
+  return {
+    identity: options.identity,
+    start,
+    async kill() {
+      expectingExit = true;
+      child?.kill('SIGKILL');
+      await exited;
+    },
+    async stop() {
+      stopped = true;
+      expectingExit = true;
+      child?.kill('SIGTERM');
+      await exited;
+    },
+    crashes: () => crashes,
+    requests: () => finishedRequests + currentRequests,
+    logged: (msg) => counts.get(msg) ?? 0,
+    tail: () => recent.join('\n'),
+  };
+}

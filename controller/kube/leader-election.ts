@@ -79,6 +79,12 @@ export interface LeaderElection {
   readonly identity: string;
   /** True between onStartedLeading and the end of that term. */
   isLeader(): boolean;
+  /**
+   * True while leading and the last successful renewal started less than renewDeadline ago on the
+   * monotonic clock: a write fence that holds even before the step-down timer has had a chance to
+   * run (a process resumed after a pause).
+   */
+  holdsLease(): boolean;
   /** The holder in the last observed lease record, undefined if none. */
   leader(): string | undefined;
   /**
@@ -129,6 +135,8 @@ export function startLeaderElection(options: LeaderElectionOptions): LeaderElect
   let deadlineTimer: ReturnType<typeof setTimeout> | undefined;
   let attempt: AbortController | undefined;
   let round: Promise<void> | undefined;
+  /** Monotonic start of the last successful renewal. */
+  let renewedAt = Number.NEGATIVE_INFINITY;
 
   function reportTransition(): void {
     const holder = holderSeen();
@@ -224,6 +232,7 @@ export function startLeaderElection(options: LeaderElectionOptions): LeaderElect
     if (!ok && leading && holder !== '' && holder !== identity) stepDown(`lease is held by ${holder}`);
     reportTransition();
     if (ok) {
+      renewedAt = startedAt;
       if (!leading) startLeading();
       armDeadline(startedAt);
     }
@@ -277,6 +286,7 @@ export function startLeaderElection(options: LeaderElectionOptions): LeaderElect
   return {
     identity,
     isLeader: () => leading,
+    holdsLease: () => leading && clock.now() < renewedAt + renewDeadlineMs,
     leader: () => holderSeen() || undefined,
     stop,
   };

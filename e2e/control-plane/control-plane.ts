@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBinaries } from './binaries.ts';
@@ -14,7 +14,22 @@ export interface ControlPlaneOptions {
   readonly controllerManager?: boolean;
   /** Readiness deadline per component. Default 60 s. */
   readonly timeoutMs?: number;
+  /**
+   * Write the API server's audit log (JSON lines, Metadata level, write verbs only) to this file,
+   * e.g. to tell apart the writes of several controller processes by their User-Agent.
+   */
+  readonly auditLogPath?: string;
 }
+
+/** Every write request at Metadata level (who, what, when, which User-Agent); nothing else. */
+const AUDIT_POLICY = `apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived]
+rules:
+  - level: Metadata
+    verbs: [create, update, patch, delete, deletecollection]
+  - level: None
+`;
 
 /**
  * A running etcd + kube-apiserver (+ kube-controller-manager) on loopback, owning a temporary
@@ -81,6 +96,17 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     const apiPort = await freePort();
     const server = `https://127.0.0.1:${apiPort}`;
     const certDir = join(dir, 'pki');
+    const audit: string[] = [];
+    if (options.auditLogPath) {
+      const policy = join(dir, 'audit-policy.yaml');
+      await writeFile(policy, AUDIT_POLICY);
+      audit.push(
+        `--audit-policy-file=${policy}`,
+        `--audit-log-path=${options.auditLogPath}`,
+        '--audit-log-format=json',
+        '--audit-log-mode=blocking',
+      );
+    }
     const apiserver = startComponent(
       'kube-apiserver',
       bin.kubeApiserver,
@@ -103,6 +129,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
         '--allow-privileged=true',
         // A loopback advertise address makes the endpoint reconciler write an invalid EndpointSlice forever.
         '--endpoint-reconciler-type=none',
+        ...audit,
       ],
       join(dir, 'kube-apiserver.log'),
     );

@@ -53,22 +53,29 @@ export function startReplica(
 export const kindOf = (i: number) => `Shard${i}`;
 export const plural = (i: number) => `shard${i}s`;
 
+/** Every CR gets a ConfigMap `<name>-cm` showing its spec.round. */
+const configMapPerCr = () => ({
+  onReconcile: {
+    configMaps: [
+      { name: '{{ .metadata.name }}-cm', data: { owner: '{{ .metadata.name }}', round: '{{ .spec.round }}' } },
+    ],
+  },
+});
+
 /** Creates one CRD per box and returns the Katalog that runs them all. */
-export async function createBoxes(client: ApiClient, group: string, name: string, count: number) {
+export async function createBoxes(
+  client: ApiClient,
+  group: string,
+  name: string,
+  count: number,
+  reconcile: (box: number) => Record<string, unknown> = configMapPerCr,
+) {
   await Promise.all(Array.from({ length: count }, (_, i) => createCrd(client, testCrd(group, kindOf(i)))));
   const crds: Record<string, unknown> = {};
   for (let i = 0; i < count; i++) {
     crds[`b${i}`] = {
       apiTypes: { group, version: 'v1', kind: kindOf(i), plural: plural(i) },
-      operatorBox: {
-        reconcile: {
-          onReconcile: {
-            configMaps: [
-              { name: '{{ .metadata.name }}-cm', data: { owner: '{{ .metadata.name }}', round: '{{ .spec.round }}' } },
-            ],
-          },
-        },
-      },
+      operatorBox: { reconcile: reconcile(i) },
     };
   }
   return { apiVersion: 'orkestra.orkspace.io/v1alpha1', kind: 'Katalog', metadata: { name }, spec: { crds } };

@@ -165,6 +165,19 @@ describe('orkestra run --shard', () => {
         return isDeepStrictEqual(found.map((m) => m[1]).sort(), owned.sort()) ? found : undefined;
       });
       assert.ok(reported.every((m) => m[2] === r.name));
+      // /api says which replica runs each box, the boxes of the others included.
+      await eventually(`${r.name}'s /api to name the replica of every box`, async () => {
+        for (const [box, holder] of holders) {
+          const health = (await (
+            await fetch(`${base}/api/katalogs/${KATALOG}/boxes/${box.split('/')[1]}/health`)
+          ).json()) as {
+            replica?: string;
+            phase?: string;
+          };
+          if (health.replica !== holder || health.phase !== 'Running') return false;
+        }
+        return true;
+      });
       // Webhooks are served by every replica, whatever boxes it owns.
       assert.ok((await webhookAnswers(r)) > 0, `${r.name} serves webhooks`);
     }

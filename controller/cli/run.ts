@@ -171,10 +171,11 @@ export async function run(options: RunOptions): Promise<void> {
       : createControlCenter({
           access,
           logger,
-          katalogs: () => katalogHealth(root?.observed() ?? []),
+          katalogs: () => katalogHealth(root?.observed() ?? [], sharding ? identity : undefined),
           boxes: () => root?.boxes() ?? new Map(),
           replica: () => {
             const leader = elector?.leader();
+            if (sharding) return leader ? { role: 'shard', identity, leader } : { role: 'shard', identity };
             const role = !elector ? 'single' : root ? 'leader' : 'standby';
             return leader ? { role, leader } : { role };
           },
@@ -263,7 +264,7 @@ export async function run(options: RunOptions): Promise<void> {
         if (elector?.leader()) return { ready: true };
         return { ready: false, reason: 'no leader known yet' };
       },
-      katalogs: () => katalogHealth(root?.observed() ?? []),
+      katalogs: () => katalogHealth(root?.observed() ?? [], sharding ? identity : undefined),
     },
     ...(ui ? { ui } : {}),
   }).catch((err: unknown) => {

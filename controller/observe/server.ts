@@ -27,6 +27,8 @@ export interface BoxHealth {
   readonly lastSuccessAt?: string;
   /** Why the box is in its phase, if that needs saying. */
   readonly message?: string;
+  /** With sharding: the replica that runs the box (this one or another). */
+  readonly replica?: string;
 }
 
 export interface KatalogHealth {

@@ -11,11 +11,13 @@ import type { PlannedBox } from './desired-boxes.ts';
 export interface ObservedBox {
   readonly planned: PlannedBox;
   readonly runtime: BoxStatusSnapshot | undefined;
+  /** With sharding, a box another replica runs: the status entry that replica wrote. */
+  readonly remote?: BoxStatus;
 }
 
 export function boxPhase(o: ObservedBox): BoxPhase {
   if (o.planned.action !== 'Run') return o.planned.action;
-  return o.runtime?.phase ?? 'Pending';
+  return o.runtime?.phase ?? o.remote?.phase ?? 'Pending';
 }
 
 function boxStatus(o: ObservedBox, previous: BoxStatus | undefined, now: string): BoxStatus {

@@ -430,10 +430,13 @@ export function startRootController(deps: RootControllerDeps): RootController {
 
   const lastPhase = new Map<BoxId, string>();
   function observedBoxes(): ObservedBox[] {
-    return plan.map((planned) => ({
-      planned,
-      runtime: planned.action === 'Run' ? running.get(planned.id)?.status() : undefined,
-    }));
+    return plan.map((planned) => {
+      const runtime = planned.action === 'Run' ? running.get(planned.id)?.status() : undefined;
+      if (!ownership || runtime || planned.action !== 'Run') return { planned, runtime };
+      const entry = (katalogs.cache.get(planned.katalog) as Katalog | undefined)?.status?.boxes?.[planned.name];
+      // Only an entry its runner wrote says where and how the box runs.
+      return entry?.replica ? { planned, runtime, remote: entry } : { planned, runtime };
+    });
   }
 
   async function writeStatuses() {

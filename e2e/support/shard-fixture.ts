@@ -18,28 +18,37 @@ export interface Replica {
   exited: boolean;
 }
 
-export function startReplica(
-  name: string,
-  lease: string,
-  options: { kubeconfig?: string; env?: Record<string, string> } = {},
-): Replica {
+export interface ReplicaOptions {
+  readonly kubeconfig?: string;
+  readonly env?: Record<string, string>;
+  /** Default: LEASE_DURATION_MS, RENEW_DEADLINE_MS, RETRY_MS. */
+  readonly leaseDurationMs?: number;
+  readonly renewDeadlineMs?: number;
+  readonly retryMs?: number;
+  /** Default true; false runs the single-replica default (no --shard). */
+  readonly shard?: boolean;
+  readonly extraArgs?: readonly string[];
+}
+
+export function startReplica(name: string, lease: string, options: ReplicaOptions = {}): Replica {
   const { child, lines } = startOrkestra(
     [
-      '--shard',
+      ...(options.shard === false ? [] : ['--shard']),
       '--lease-name',
       lease,
       '--identity',
       name,
       '--lease-duration',
-      `${LEASE_DURATION_MS}ms`,
+      `${options.leaseDurationMs ?? LEASE_DURATION_MS}ms`,
       '--renew-deadline',
-      `${RENEW_DEADLINE_MS}ms`,
+      `${options.renewDeadlineMs ?? RENEW_DEADLINE_MS}ms`,
       '--retry-period',
-      `${RETRY_MS}ms`,
+      `${options.retryMs ?? RETRY_MS}ms`,
       '--listen',
       '127.0.0.1:0',
       '--webhook-listen',
       '127.0.0.1:0',
+      ...(options.extraArgs ?? []),
     ],
     options,
   );

@@ -18,8 +18,15 @@ import { parseArgs } from 'node:util';
 import { type ApiClient, createApiClient, loadKubeConfig } from '../controller/kube/api-client.ts';
 import type { KubeObject } from '../controller/kube/object.ts';
 import { type ControlPlane, startControlPlane } from '../e2e/control-plane/control-plane.ts';
-import { runCommand } from '../e2e/support/kubectl.ts';
-import { boxHolders, countBy, createBoxes, plural, type Replica, startReplica } from '../e2e/support/shard-fixture.ts';
+import {
+  boxHolders,
+  countBy,
+  createBoxes,
+  installOrkestraCrds,
+  plural,
+  type Replica,
+  startReplica,
+} from '../e2e/support/shard-fixture.ts';
 import { eventually } from '../e2e/support/wait.ts';
 import { median, percentile } from './stats.ts';
 
@@ -47,7 +54,6 @@ const GROUP = 'replicas.bench.orkestra.io';
 const KATALOG = 'replicas-bench';
 const LEASE = 'orkestra-bench';
 const NS = 'default';
-const root = new URL('..', import.meta.url).pathname;
 
 const load = () =>
   loadavg()
@@ -77,15 +83,7 @@ async function pool<T>(items: readonly T[], concurrency: number, fn: (item: T) =
 
 async function cluster(): Promise<{ cp: ControlPlane; client: ApiClient }> {
   const cp = await startControlPlane({ controllerManager: false });
-  const applied = await runCommand('kubectl', [
-    '--kubeconfig',
-    cp.kubeconfigPath,
-    'apply',
-    '--server-side',
-    '-f',
-    `${root}crds/`,
-  ]);
-  if (applied.code !== 0) throw new Error(applied.stderr);
+  await installOrkestraCrds(cp.kubeconfigPath);
   const client = createApiClient(loadKubeConfig(cp.kubeconfigPath));
   await client.request({
     method: 'POST',

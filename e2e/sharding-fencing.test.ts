@@ -11,15 +11,14 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { HookRequest } from '../controller/hooks/contract.ts';
 import { type ApiClient, createApiClient, loadKubeConfig } from '../controller/kube/api-client.ts';
 import type { KubeObject } from '../controller/kube/object.ts';
 import { type ControlPlane, startControlPlane } from './control-plane/control-plane.ts';
-import { runCommand } from './support/kubectl.ts';
 import {
   boxHolders,
   createBoxes,
+  installOrkestraCrds,
   LEASE_DURATION_MS,
   plural,
   type Replica,
@@ -27,7 +26,6 @@ import {
 } from './support/shard-fixture.ts';
 import { eventually } from './support/wait.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const GROUP = `fence${process.pid}.e2e.orkestra.io`;
 const LEASE = `orkestra-fence-${process.pid}`;
 const KATALOG = `fence-${process.pid}`;
@@ -74,15 +72,7 @@ const hook = http.createServer((req, res) => {
 before(async () => {
   cp = await startControlPlane({ controllerManager: false, auditLogPath: AUDIT });
   client = createApiClient(loadKubeConfig(cp.kubeconfigPath));
-  const applied = await runCommand('kubectl', [
-    '--kubeconfig',
-    cp.kubeconfigPath,
-    'apply',
-    '--server-side',
-    '-f',
-    `${root}crds/`,
-  ]);
-  assert.equal(applied.code, 0, applied.stderr);
+  await installOrkestraCrds(cp.kubeconfigPath);
   await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', () => resolve()));
 });
 

@@ -135,7 +135,8 @@ describe('orkestra run --shard', () => {
         // Balanced: 4/4/4 here (never more than one apart), once the start-up hand-overs are done.
         return counts.length === 3 && Math.max(...counts) - Math.min(...counts) <= 1 ? h : undefined;
       },
-      60_000,
+      // Three processes starting at once take a while on a loaded machine.
+      180_000,
     );
     console.log(`# spread: ${JSON.stringify(Object.fromEntries(countBy(holders.values())))}`);
     await eventually(

@@ -1,10 +1,12 @@
 // Shared by the sharding suites: N boxes (one CRD each) in one Katalog, each CR getting a
 // ConfigMap, and `orkestra run --shard` replicas with short lease durations.
 import type { ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { ApiClient } from '../../controller/kube/api-client.ts';
 import type { LeaseObject } from '../../controller/kube/lease.ts';
 import { SHARD_KEY_ANNOTATION, SHARD_LABEL, SHARD_ROLE_LABEL } from '../../controller/shard/shard.ts';
 import { createCrd, testCrd } from './crds.ts';
+import { runCommand } from './kubectl.ts';
 import { startOrkestra } from './orkestra-process.ts';
 
 export const LEASE_DURATION_MS = 3_000;
@@ -109,4 +111,11 @@ export function countBy<T>(values: Iterable<T>): Map<T, number> {
   const counts = new Map<T, number>();
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
   return counts;
+}
+
+/** Installs Orkestra's CRDs on a control plane other than the test run's (one a suite started itself). */
+export async function installOrkestraCrds(kubeconfig: string): Promise<void> {
+  const crds = fileURLToPath(new URL('../../crds/', import.meta.url));
+  const applied = await runCommand('kubectl', ['--kubeconfig', kubeconfig, 'apply', '--server-side', '-f', crds]);
+  if (applied.code !== 0) throw new Error(`kubectl apply of ${crds} failed: ${applied.stderr.trim()}`);
 }

@@ -76,6 +76,8 @@ export interface BoxSummary {
   readonly workers: number;
   readonly managed: number;
   readonly queueDepth: number;
+  /** With --shard: the replica that runs the box. */
+  readonly replica?: string;
 }
 
 /** A box in detail: GET /api/katalogs/:name/boxes/:box/health. */
@@ -95,6 +97,8 @@ export interface BoxDetail {
   readonly lastErrorAt: string | null;
   readonly lastSuccessAt: string | null;
   readonly message: string;
+  /** With --shard: the replica that runs the box. */
+  readonly replica?: string;
 }
 
 const RATE_WINDOW_MS = 60_000;
@@ -111,6 +115,7 @@ function summary(b: BoxHealth): BoxSummary {
     workers: b.workers ?? 0,
     managed: b.managed ?? 0,
     queueDepth: b.queueDepth ?? 0,
+    ...(b.replica ? { replica: b.replica } : {}),
   };
 }
 
@@ -149,6 +154,7 @@ export async function startObserveServer(options: ObserveServerOptions): Promise
       lastErrorAt: b.lastErrorAt ?? null,
       lastSuccessAt: b.lastSuccessAt ?? null,
       message: b.message ?? '',
+      ...(b.replica ? { replica: b.replica } : {}),
     };
   };
 

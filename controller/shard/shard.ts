@@ -272,11 +272,11 @@ export function startShard(options: ShardOptions): Shard {
 
   async function runRound(): Promise<void> {
     const signal = lifetime.signal;
-    await renewMembership(signal);
+    // Renewals first: a failing LIST must not cost this replica its Leases.
+    await Promise.all([renewMembership(signal), renewBoxes(signal)]);
     const listed = await observeLeases(signal);
     const members = live();
     const assignment = assignBoxes(wanted, members);
-    await renewBoxes(signal);
     let changed = await handOver(assignment, members);
     // The first round only announces this replica and observes the others, so replicas starting
     // together see each other before they claim anything.

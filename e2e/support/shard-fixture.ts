@@ -9,9 +9,9 @@ import { createCrd, testCrd } from './crds.ts';
 import { runCommand } from './kubectl.ts';
 import { startOrkestra } from './orkestra-process.ts';
 
-export const LEASE_DURATION_MS = 3_000;
-export const RENEW_DEADLINE_MS = 2_000;
-export const RETRY_MS = 500;
+export const LEASE_DURATION_MS = 6_000;
+export const RENEW_DEADLINE_MS = 4_000;
+export const RETRY_MS = 1_000;
 
 export interface Replica {
   readonly name: string;

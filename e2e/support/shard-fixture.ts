@@ -81,7 +81,8 @@ export async function createBoxes(
   count: number,
   reconcile: (box: number) => Record<string, unknown> = configMapPerCr,
 ) {
-  await Promise.all(Array.from({ length: count }, (_, i) => createCrd(client, testCrd(group, kindOf(i)))));
+  // One at a time: many CRDs becoming Established at once can take longer than createCrd waits.
+  for (let i = 0; i < count; i++) await createCrd(client, testCrd(group, kindOf(i)));
   const crds: Record<string, unknown> = {};
   for (let i = 0; i < count; i++) {
     crds[`b${i}`] = {

@@ -379,6 +379,13 @@ export const BoxStatus = Type.Object(
     queueDepth: Type.Optional(Type.Integer({ description: 'Items waiting in the work queue.' })),
     lastError: Type.Optional(Type.String({ description: 'Most recent reconcile error.', maxLength: 4096 })),
     since: Type.Optional(Type.String({ format: 'date-time', description: 'When the box entered this phase.' })),
+    replica: Type.Optional(
+      Type.String({
+        description:
+          'The controller replica (its identity, the pod name in cluster) that runs the box; set when replicas shard the boxes (run --shard).',
+        maxLength: 253,
+      }),
+    ),
   },
   { description: 'Observed state of one box.' },
 );

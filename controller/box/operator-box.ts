@@ -15,6 +15,8 @@ import {
 import type { Reflector } from '../kube/reflector.ts';
 import { errorField, type Logger } from '../observe/log.ts';
 import { FINALIZER } from '../reconcile/ownership.ts';
+import { type Fence, runFenced } from '../shard/fence.ts';
+import type { ReconcileLog } from '../shard/reconcile-log.ts';
 import { parseDuration } from './duration.ts';
 import { createHealth, type HealthSnapshot } from './health.ts';
 import type { Reconciler } from './reconciler.ts';
@@ -68,6 +70,13 @@ export interface OperatorBoxDeps {
   /** Told when the box's phase may have changed (synced, degraded, recovered). */
   readonly onChange?: (id: string) => void;
   readonly metrics?: BoxMetrics;
+  /**
+   * With sharding: checked before every write a reconcile of this box makes (the box's Lease
+   * must still be held), so a reconcile that outlives its Lease sends nothing.
+   */
+  readonly fence?: Fence;
+  /** Records each reconcile's start and end (ORKESTRA_RECONCILE_LOG). */
+  readonly reconcileLog?: ReconcileLog;
 }
 
 export interface OperatorBox {
@@ -176,15 +185,20 @@ export function startOperatorBox(initial: BoxConfig, deps: OperatorBoxDeps): Ope
     metrics: deps.metrics,
     process: (key, item) => {
       const { namespace, name } = splitKey(key);
-      return reconciler({
-        request: { key, namespace, name },
-        object: reflector.cache.get(key),
-        cache: reflector.cache,
-        resource: config.resource,
-        reconcileID: item.reconcileID,
-        logger: item.logger,
-        signal: item.signal,
-      });
+      const run = () =>
+        reconciler({
+          request: { key, namespace, name },
+          object: reflector.cache.get(key),
+          cache: reflector.cache,
+          resource: config.resource,
+          reconcileID: item.reconcileID,
+          logger: item.logger,
+          signal: item.signal,
+        });
+      const record = deps.reconcileLog;
+      if (!record) return runFenced(deps.fence, run);
+      record(config.id, key, 'start');
+      return Promise.resolve(runFenced(deps.fence, run)).finally(() => record(config.id, key, 'end'));
     },
     afterItem: () => notifyIfChanged(),
   });
@@ -291,11 +305,8 @@ export function startOperatorBox(initial: BoxConfig, deps: OperatorBoxDeps): Ope
       // names the objects.
       if (options.releaseFinalizers) {
         try {
-          const released = await releaseFinalizers(
-            deps.client,
-            config.resource,
-            managedObjects(),
-            boxFinalizers(config),
+          const released = await runFenced(deps.fence, () =>
+            releaseFinalizers(deps.client, config.resource, managedObjects(), boxFinalizers(config)),
           );
           logger.info('finalizers released', { objects: released });
         } catch (err) {

@@ -3,7 +3,8 @@ import type { BoxSnapshot } from '../observe/metrics.ts';
 import type { KatalogHealth } from '../observe/server.ts';
 import { boxPhase, type ObservedBox } from '../root/katalog-status.ts';
 
-export function katalogHealth(observed: readonly ObservedBox[]): KatalogHealth[] {
+/** `replica` names this replica when it shards the boxes, so the boxes it runs say so. */
+export function katalogHealth(observed: readonly ObservedBox[], replica?: string): KatalogHealth[] {
   const byKatalog = new Map<string, KatalogHealth['boxes'][number][]>();
   for (const o of observed) {
     const r = o.runtime;
@@ -21,6 +22,10 @@ export function katalogHealth(observed: readonly ObservedBox[]): KatalogHealth[]
       lastErrorAt: r?.health.lastErrorAt,
       lastSuccessAt: r?.health.lastSuccessAt,
       message: o.planned.message,
+      ...(replica && r ? { replica } : o.remote?.replica ? { replica: o.remote.replica } : {}),
+      ...(!r && o.remote
+        ? { managed: o.remote.managed, queueDepth: o.remote.queueDepth, workers: o.remote.workers }
+        : {}),
     });
     byKatalog.set(o.planned.katalog, boxes);
   }

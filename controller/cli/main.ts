@@ -26,6 +26,21 @@ export function buildProgram(name = 'orkestra'): Command {
     .option('--renew-deadline <d>', 'how long the leader retries renewing before stepping down', '10s')
     .option('--retry-period <d>', 'time between leader election tries', '2s')
     .option(
+      '--shard',
+      'share the boxes among replicas: each runs the boxes whose Lease it holds (implies leader election for cluster-wide duties)',
+      false,
+    )
+    .option(
+      '--shard-max-moves <n>',
+      'boxes handed to a new replica per retry period at most',
+      (v) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer.');
+        return n;
+      },
+      2,
+    )
+    .option(
       '--shutdown-grace <d>',
       'longest clean shutdown before exiting anyway; its last 2 s (a quarter if shorter) release the Lease and flush Events',
       '10s',

@@ -1,7 +1,9 @@
 // `orkestra run`: the controller process. Without --leader-elect it runs the root controller
 // at once; with it, only while it holds the Lease. The health/metrics server runs on every
 // replica. SIGTERM/SIGINT drain the boxes, release the lease and exit within the grace period.
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { type Admission, startAdmission } from '../admission/admission.ts';
 import type { Registrar } from '../admission/registrar.ts';
 import { parseDuration } from '../box/duration.ts';
@@ -16,7 +18,10 @@ import { createLogger, errorField, type LogLevel } from '../observe/log.ts';
 import { createMetrics } from '../observe/metrics.ts';
 import { startObserveServer } from '../observe/server.ts';
 import { declarativeBoxes } from '../reconcile/declarative-reconciler.ts';
-import { type RootController, startRootController } from '../root/root-controller.ts';
+import { type Ownership, type RootController, startRootController } from '../root/root-controller.ts';
+import { checkFence, fencedClient } from '../shard/fence.ts';
+import { reconcileLog } from '../shard/reconcile-log.ts';
+import { type Shard, startShard } from '../shard/shard.ts';
 import { uiAccess } from '../ui/access.ts';
 import { createControlCenter } from '../ui/control-center.ts';
 import { createRecentEvents } from '../ui/recent-events.ts';
@@ -36,6 +41,10 @@ export interface RunOptions {
   readonly leaseDuration: string;
   readonly renewDeadline: string;
   readonly retryPeriod: string;
+  /** Share the boxes among replicas, one Lease per box (implies leader election for cluster-wide duties). */
+  readonly shard?: boolean;
+  /** Boxes handed to another replica per retry period at most. */
+  readonly shardMaxMoves?: number;
   readonly logLevel: LogLevel;
   readonly shutdownGrace: string;
   /** host:port of the health, metrics and API server; port 0 picks a free one. */
@@ -75,8 +84,18 @@ export async function run(options: RunOptions): Promise<void> {
   } catch (err) {
     throw new CliError((err as Error).message, EXIT_USAGE);
   }
-  const client = createApiClient(kubeConfigFor(options));
+  const sharding = options.shard ?? false;
+  // Sharding names this replica in its Leases, its box status entries and its requests' User-Agent
+  // (so the API server's audit log tells the replicas' writes apart).
+  const identity =
+    options.identity ?? (sharding ? (process.env.POD_NAME ?? `${hostname()}_${randomUUID()}`) : undefined);
+  const client = createApiClient(
+    kubeConfigFor(options),
+    sharding ? { userAgent: `orkestra/${VERSION} (${identity})` } : {},
+  );
   await checkApiServer(client);
+  // With sharding, every write a box's reconcile makes is checked against the box's Lease.
+  const boxClient = sharding ? fencedClient(client) : client;
   const recorder = createEventRecorder({ client, component: 'orkestra', logger });
   // Every Event also lands in the Control Center's per-object memory on its way to the recorder.
   const events = createRecentEvents(recorder);
@@ -84,10 +103,22 @@ export async function run(options: RunOptions): Promise<void> {
   client.observe((method, _path, status) => metrics.observeRequest(method, status));
   const childWatches = createChildWatches(client, logger);
   const boxes = declarativeBoxes({
-    client,
+    client: boxClient,
     discovery: createDiscovery(client),
     childWatches,
-    events,
+    // An Event decided by a reconcile whose Lease has lapsed is dropped like its other writes.
+    events: sharding
+      ? {
+          event(...args: Parameters<typeof events.event>) {
+            try {
+              checkFence();
+            } catch {
+              return;
+            }
+            events.event(...args);
+          },
+        }
+      : events,
     applyCounter: (id) => metrics.applyCounter(id),
     hooks: {
       typed: createTypedHooks(options.hooksDir),
@@ -133,16 +164,18 @@ export async function run(options: RunOptions): Promise<void> {
   let runningBoxes: readonly BoxConfig[] = [];
   let registrar: Registrar | undefined;
   let elector: LeaderElection | undefined;
+  let shard: Shard | undefined;
   const ui =
     access.mode === 'off'
       ? undefined
       : createControlCenter({
           access,
           logger,
-          katalogs: () => katalogHealth(root?.observed() ?? []),
+          katalogs: () => katalogHealth(root?.observed() ?? [], sharding ? identity : undefined),
           boxes: () => root?.boxes() ?? new Map(),
           replica: () => {
             const leader = elector?.leader();
+            if (sharding) return leader ? { role: 'shard', identity, leader } : { role: 'shard', identity };
             const role = !elector ? 'single' : root ? 'leader' : 'standby';
             return leader ? { role, leader } : { role };
           },
@@ -150,9 +183,29 @@ export async function run(options: RunOptions): Promise<void> {
           childCaches: () => childWatches.held(),
         });
 
+  const ownership: Ownership | undefined = sharding
+    ? {
+        identity: identity as string,
+        setBoxes: (ids) => shard?.setBoxes(ids),
+        owns: (id) => shard?.owns(id) ?? false,
+        fence: (id) => () => {
+          if (!shard) throw new Error('sharding has not started');
+          shard.fence(id)();
+        },
+        leads: () => elector?.holdsLease() ?? false,
+      }
+    : undefined;
+  const startRegistrar = (r: RootController) =>
+    void admissionStarted.then((a) => {
+      if (root !== r || !a || registrar) return;
+      registrar = a.startRegistrar();
+      registrar.setBoxes(runningBoxes);
+    });
   const startRoot = () => {
     const r = startRootController({
-      client,
+      client: boxClient,
+      ownership,
+      reconcileLog: reconcileLog(process.env.ORKESTRA_RECONCILE_LOG, identity ?? String(process.pid)),
       logger,
       events,
       ...boxes,
@@ -169,11 +222,8 @@ export async function run(options: RunOptions): Promise<void> {
       },
     });
     root = r;
-    void admissionStarted.then((a) => {
-      if (root !== r || !a) return;
-      registrar = a.startRegistrar();
-      registrar.setBoxes(runningBoxes);
-    });
+    // With sharding, registration is a cluster-wide duty: only the leader does it.
+    if (!sharding) startRegistrar(r);
     r.waitForSync().then(
       () => {
         rootSynced = true;
@@ -192,6 +242,12 @@ export async function run(options: RunOptions): Promise<void> {
     await childWatches.stopAll();
   };
   metrics.setSnapshotSource(() => boxSnapshots(root?.observed() ?? []));
+  if (ownership)
+    metrics.setBoxOwners(() =>
+      [...(root?.boxes().keys() ?? [])]
+        .filter((box) => ownership.owns(box))
+        .map((box) => ({ box, replica: ownership.identity })),
+    );
   // Root watches (Katalogs, Komposers, CRDs) + one per running box + the shared child watches.
   metrics.setWatchCount(() => (root ? 3 + root.boxes().size : 0) + childWatches.count());
 
@@ -208,7 +264,7 @@ export async function run(options: RunOptions): Promise<void> {
         if (elector?.leader()) return { ready: true };
         return { ready: false, reason: 'no leader known yet' };
       },
-      katalogs: () => katalogHealth(root?.observed() ?? []),
+      katalogs: () => katalogHealth(root?.observed() ?? [], sharding ? identity : undefined),
     },
     ...(ui ? { ui } : {}),
   }).catch((err: unknown) => {
@@ -220,7 +276,44 @@ export async function run(options: RunOptions): Promise<void> {
     const shown = any ? 'localhost' : host?.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
     logger.info('control center', { url: `http://${shown}:${server.port}/`, auth: access.mode });
   }
-  elector = options.leaderElect
+  if (sharding) {
+    startRoot();
+    shard = startShard({
+      client,
+      namespace: options.leaseNamespace,
+      group: options.leaseName,
+      identity: identity as string,
+      leaseDurationMs: parseDuration(options.leaseDuration),
+      renewDeadlineMs: parseDuration(options.renewDeadline),
+      retryPeriodMs: parseDuration(options.retryPeriod),
+      maxMovesPerPeriod: options.shardMaxMoves,
+      logger,
+      onChange: () => root?.resync(),
+      isRunning: (id) => root?.boxes().has(id) ?? false,
+    });
+    // The leader Lease still elects one replica for what belongs to no box: webhook registration,
+    // Katalog-wide status and finalizers. Losing it ends only those duties.
+    elector = startLeaderElection({
+      client,
+      namespace: options.leaseNamespace,
+      name: options.leaseName,
+      identity,
+      leaseDurationMs: parseDuration(options.leaseDuration),
+      renewDeadlineMs: parseDuration(options.renewDeadline),
+      retryPeriodMs: parseDuration(options.retryPeriod),
+      logger,
+      onStartedLeading: () => {
+        if (root) startRegistrar(root);
+        root?.resync();
+      },
+      onStoppedLeading: () => {
+        const reg = registrar;
+        registrar = undefined;
+        void reg?.stop();
+      },
+    });
+  }
+  elector ??= options.leaderElect
     ? startLeaderElection({
         client,
         namespace: options.leaseNamespace,
@@ -240,7 +333,7 @@ export async function run(options: RunOptions): Promise<void> {
         onNewLeader: (identity) => logger.info('leader observed', { leader: identity }),
       })
     : undefined;
-  if (!elector) startRoot();
+  if (!elector && !sharding) startRoot();
 
   // One grace period covers the whole shutdown. Its last part is kept for releasing the Lease
   // (so a standby takes over at once instead of after the lease expires) and flushing Events;
@@ -273,6 +366,7 @@ export async function run(options: RunOptions): Promise<void> {
     const boxesMs = graceMs - releaseReserveMs;
     await step('stop boxes', stopRoot(boxesMs * 0.9), boxesMs);
     const left = () => graceMs - (performance.now() - started) - 100;
+    await step('release the box leases', shard?.stop() ?? Promise.resolve(), left());
     await step('release the lease', elector?.stop() ?? Promise.resolve(), left());
     await step('flush events', recorder.stop(), left());
     await step('stop the webhook server', admission?.stop() ?? Promise.resolve(), left());

@@ -96,6 +96,8 @@ export interface ApiClientOptions {
   maxSockets?: number;
   /** Where credentials come from; by default re-read from `kc` every minute and after a 401. */
   credentials?: CredentialSource;
+  /** User-Agent of every request (the API server's audit log and managedFields name the writer by it). */
+  userAgent?: string;
 }
 
 export function createApiClient(kc: KubeConfig, options: ApiClientOptions = {}): ApiClient {
@@ -150,6 +152,7 @@ export function createApiClient(kc: KubeConfig, options: ApiClientOptions = {}):
   ) {
     const url = `${server}${path}${encodeQuery(query)}`;
     const reqHeaders: Record<string, string | number> = { ...used.headers, Accept: 'application/json, */*' };
+    if (options.userAgent) reqHeaders['User-Agent'] = options.userAgent;
     if (body !== undefined) {
       reqHeaders['Content-Type'] = contentType;
       reqHeaders['Content-Length'] = Buffer.byteLength(body);

@@ -70,6 +70,8 @@ export interface OrkestraMetrics {
   setSnapshotSource(fn: () => readonly BoxSnapshot[]): void;
   /** Read at scrape time for orkestra_watch_count. */
   setWatchCount(fn: () => number): void;
+  /** Read at scrape time for orkestra_box_owner: the boxes this replica runs under its Lease (--shard). */
+  setBoxOwners(fn: () => readonly { box: string; replica: string }[]): void;
   /** Counts a completed API request into rest_client_requests_total (client-go's name). */
   observeRequest(method: string, status: number): void;
 }
@@ -204,6 +206,17 @@ export function createMetrics(
   });
 
   // --- Orkestra ---
+  let boxOwners: () => readonly { box: string; replica: string }[] = () => [];
+  new Gauge({
+    name: 'orkestra_box_owner',
+    help: '1 for each box this replica runs under its box Lease (with --shard)',
+    labelNames: ['box', 'replica'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const o of boxOwners()) this.set(o, 1);
+    },
+  });
   new Gauge({
     name: 'orkestra_boxes',
     help: 'Number of operator boxes per phase',
@@ -368,6 +381,9 @@ export function createMetrics(
     },
     setWatchCount(fn) {
       watchCount = fn;
+    },
+    setBoxOwners(fn) {
+      boxOwners = fn;
     },
   };
 }

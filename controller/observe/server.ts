@@ -27,6 +27,8 @@ export interface BoxHealth {
   readonly lastSuccessAt?: string;
   /** Why the box is in its phase, if that needs saying. */
   readonly message?: string;
+  /** With sharding: the replica that runs the box (this one or another). */
+  readonly replica?: string;
 }
 
 export interface KatalogHealth {
@@ -74,6 +76,8 @@ export interface BoxSummary {
   readonly workers: number;
   readonly managed: number;
   readonly queueDepth: number;
+  /** With --shard: the replica that runs the box. */
+  readonly replica?: string;
 }
 
 /** A box in detail: GET /api/katalogs/:name/boxes/:box/health. */
@@ -93,6 +97,8 @@ export interface BoxDetail {
   readonly lastErrorAt: string | null;
   readonly lastSuccessAt: string | null;
   readonly message: string;
+  /** With --shard: the replica that runs the box. */
+  readonly replica?: string;
 }
 
 const RATE_WINDOW_MS = 60_000;
@@ -109,6 +115,7 @@ function summary(b: BoxHealth): BoxSummary {
     workers: b.workers ?? 0,
     managed: b.managed ?? 0,
     queueDepth: b.queueDepth ?? 0,
+    ...(b.replica ? { replica: b.replica } : {}),
   };
 }
 
@@ -147,6 +154,7 @@ export async function startObserveServer(options: ObserveServerOptions): Promise
       lastErrorAt: b.lastErrorAt ?? null,
       lastSuccessAt: b.lastSuccessAt ?? null,
       message: b.message ?? '',
+      ...(b.replica ? { replica: b.replica } : {}),
     };
   };
 

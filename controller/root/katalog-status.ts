@@ -11,11 +11,13 @@ import type { PlannedBox } from './desired-boxes.ts';
 export interface ObservedBox {
   readonly planned: PlannedBox;
   readonly runtime: BoxStatusSnapshot | undefined;
+  /** With sharding, a box another replica runs: the status entry that replica wrote. */
+  readonly remote?: BoxStatus;
 }
 
 export function boxPhase(o: ObservedBox): BoxPhase {
   if (o.planned.action !== 'Run') return o.planned.action;
-  return o.runtime?.phase ?? 'Pending';
+  return o.runtime?.phase ?? o.remote?.phase ?? 'Pending';
 }
 
 function boxStatus(o: ObservedBox, previous: BoxStatus | undefined, now: string): BoxStatus {
@@ -62,11 +64,23 @@ function readyCondition(boxes: Record<string, BoxStatus>, generation: number | u
   };
 }
 
-export function katalogStatus(katalog: Katalog, observed: readonly ObservedBox[], now: Date): KatalogStatus {
+/**
+ * With sharding, a box that should run but runs on another replica has no local runtime; its
+ * entry is the one that replica wrote (`elsewhere`), when there is one.
+ */
+export function katalogStatus(
+  katalog: Katalog,
+  observed: readonly ObservedBox[],
+  now: Date,
+  elsewhere?: (box: string) => BoxStatus | undefined,
+): KatalogStatus {
   const previous = katalog.status;
   const nowIso = now.toISOString();
   const boxes: Record<string, BoxStatus> = {};
-  for (const o of observed) boxes[o.planned.name] = boxStatus(o, previous?.boxes?.[o.planned.name], nowIso);
+  for (const o of observed) {
+    const remote = o.planned.action === 'Run' && !o.runtime ? elsewhere?.(o.planned.name) : undefined;
+    boxes[o.planned.name] = remote ?? boxStatus(o, previous?.boxes?.[o.planned.name], nowIso);
+  }
   const ready = readyCondition(boxes, katalog.metadata.generation);
   return {
     observedGeneration: katalog.metadata.generation ?? 0,

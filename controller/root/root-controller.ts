@@ -4,7 +4,7 @@
 // through it. All decisions go through one
 // de-duplicating queue key, so bursts of events collapse into one pass and passes never overlap.
 import { isDeepStrictEqual } from 'node:util';
-import type { Box } from '../../api-types/box.ts';
+import type { Box, BoxStatus } from '../../api-types/box.ts';
 import type { Katalog } from '../../api-types/katalog.ts';
 import type { Komposer } from '../../api-types/komposer.ts';
 import {
@@ -21,6 +21,8 @@ import type { KubeObject, ResourceRef } from '../kube/object.ts';
 import { type Reflector, startReflector } from '../kube/reflector.ts';
 import { createWorkQueue } from '../kube/workqueue.ts';
 import { errorField, type Logger } from '../observe/log.ts';
+import type { Fence } from '../shard/fence.ts';
+import type { ReconcileLog } from '../shard/reconcile-log.ts';
 import { crdForIndex, indexCrds } from './crd-index.ts';
 import { stopLevels } from './dag.ts';
 import { type BoxId, type PlannedBox, planBoxes } from './desired-boxes.ts';
@@ -59,6 +61,21 @@ const CRD_RESOURCE: ResourceRef = {
   namespaced: false,
 };
 
+/**
+ * Box ownership when replicas shard the boxes (`run --shard`). Every replica plans every box;
+ * it runs only those whose Lease it holds and writes only their Katalog status entries. The
+ * replica that `leads` writes what belongs to no box: the Katalog-wide status fields, the entries
+ * of boxes that do not run, Katalog finalizers.
+ */
+export interface Ownership {
+  readonly identity: string;
+  /** Told after every planning pass which boxes should run somewhere. */
+  setBoxes(ids: readonly string[]): void;
+  owns(id: string): boolean;
+  fence(id: string): Fence;
+  leads(): boolean;
+}
+
 /** Where box lifecycle events go; `kubectl describe katalog` shows them. */
 export interface EventSink {
   event(object: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void;
@@ -82,6 +99,9 @@ export interface RootControllerDeps {
   readonly statusRefreshMs?: number;
   /** The controller's namespace, the only one Komposer pull Secrets and CA ConfigMaps come from. */
   readonly namespace?: string;
+  /** Set when replicas shard the boxes; unset, this controller runs every box. */
+  readonly ownership?: Ownership;
+  readonly reconcileLog?: ReconcileLog;
 }
 
 /** A Komposer in the current pass: what its imports resolved to and what they compose. */
@@ -97,6 +117,8 @@ export interface RootController {
   boxes(): ReadonlyMap<BoxId, OperatorBox>;
   /** The current plan with every box's observed phase, for health endpoints and tests. */
   observed(): ObservedBox[];
+  /** Asks for a planning pass (e.g. box ownership changed). */
+  resync(): void;
   /**
    * Stops every box (dependents before their dependencies, each level in parallel), then the
    * watches. In-flight reconciles get what is left of `graceMs` (default 8 s) before they abort.
@@ -106,6 +128,8 @@ export interface RootController {
 
 const SYNC = 'sync';
 const BOX_GRACE_MS = 8_000;
+/** A box handed to another replica gets this long to finish in-flight reconciles (its writes are fenced anyway). */
+const HANDOVER_GRACE_MS = 1_000;
 /** How soon a pass runs again while a Katalog with onDelete: Delete waits for its resources to go. */
 const DRAIN_POLL_MS = 250;
 
@@ -113,10 +137,12 @@ const DRAIN_POLL_MS = 250;
 type StopCause = 'gone' | 'paused' | 'shutdown';
 
 export function startRootController(deps: RootControllerDeps): RootController {
-  const { client, logger } = deps;
+  const { client, logger, ownership } = deps;
   const log = logger.child({ controller: 'root' });
   const running = new Map<BoxId, OperatorBox>();
   let plan: PlannedBox[] = [];
+  /** Every box that should run on some replica (with sharding, webhooks are registered for all of them). */
+  let plannedConfigs: BoxConfig[] = [];
   const queue = createWorkQueue();
   const trigger = () => queue.add(SYNC);
   const handler = { onAdd: trigger, onUpdate: trigger, onDelete: trigger };
@@ -218,6 +244,14 @@ export function startRootController(deps: RootControllerDeps): RootController {
   /** onDelete: Delete — delete the custom resources of a deleting Katalog; true once all are gone. */
   async function drainKatalog(name: string): Promise<boolean> {
     let drained = true;
+    // Boxes running on other replicas drain there; their status entries say when they are empty.
+    if (ownership) {
+      const stored = (katalogs.cache.get(name) as Katalog | undefined)?.status?.boxes ?? {};
+      for (const p of plan) {
+        if (p.katalog !== name || p.action !== 'Run' || running.has(p.id)) continue;
+        if (stored[p.name]?.managed !== 0) drained = false;
+      }
+    }
     for (const box of running.values()) {
       if (box.config().katalog !== name) continue;
       if (!box.reflector.hasSynced()) {
@@ -244,7 +278,7 @@ export function startRootController(deps: RootControllerDeps): RootController {
       const drained = draining ? await drainKatalog(k.metadata.name) : false;
       const change = finalizerChange(k, drained);
       if (draining && !drained) waiting = true;
-      if (!change) continue;
+      if (!change || (ownership && !ownership.leads())) continue;
       if (change === 'remove' && draining) {
         const mine = [...running.keys()].filter((id) => id.startsWith(`${k.metadata.name}/`));
         await stopBoxes(mine, 'Katalog deleted (onDelete: Delete), its custom resources are gone', () => 'gone');
@@ -313,6 +347,20 @@ export function startRootController(deps: RootControllerDeps): RootController {
       failed: (katalog, box) => active.get(katalog)?.composition.failures.get(box),
     });
     const wanted = new Map(plan.filter((p) => p.action === 'Run').map((p) => [p.id, p]));
+    ownership?.setBoxes([...wanted.keys()]);
+    plannedConfigs = [...wanted.values()].flatMap((p) => {
+      const c = configFor(p, byName.get(p.katalog)?.metadata.generation ?? 0);
+      return c ? [c] : [];
+    });
+    // Boxes another replica holds (or nobody yet) do not run here.
+    const disowned = new Set<BoxId>();
+    if (ownership) {
+      for (const id of wanted.keys()) {
+        if (ownership.owns(id)) continue;
+        wanted.delete(id);
+        disowned.add(id);
+      }
+    }
 
     // Stop what should not run, and boxes whose kind or namespaces changed (they restart below).
     const plannedById = new Map(plan.map((p) => [p.id, p]));
@@ -327,13 +375,24 @@ export function startRootController(deps: RootControllerDeps): RootController {
         toStop.push(id);
     }
     const causes = new Map(toStop.map((id) => [id, stopCause(running.get(id) as OperatorBox, plannedById.get(id))]));
-    await stopBoxes(toStop, 'no longer wanted or kind changed', (id) => causes.get(id) ?? 'paused');
+    const handedOver = toStop.filter((id) => disowned.has(id));
+    await stopBoxes(
+      handedOver,
+      'its Lease is held elsewhere or lost',
+      () => 'paused',
+      performance.now() + HANDOVER_GRACE_MS,
+    );
+    await stopBoxes(
+      toStop.filter((id) => !disowned.has(id)),
+      'no longer wanted or kind changed',
+      (id) => causes.get(id) ?? 'paused',
+    );
 
     for (const p of plan) {
       const katalog = byName.get(p.katalog);
       const generation = katalog?.metadata.generation ?? 0;
       const config = configFor(p, generation);
-      if (p.action !== 'Run' || !config || !katalog) continue;
+      if (p.action !== 'Run' || !config || !katalog || disowned.has(p.id)) continue;
       const box = running.get(p.id);
       if (!box) {
         running.set(
@@ -344,6 +403,8 @@ export function startRootController(deps: RootControllerDeps): RootController {
             reconcilerFor: deps.reconcilerFor,
             onChange: trigger,
             metrics: deps.boxMetrics?.(p.id),
+            fence: ownership?.fence(p.id),
+            reconcileLog: deps.reconcileLog,
           }),
         );
         deps.events?.event(asKube(katalog), 'Normal', 'BoxStarted', `box ${p.name} started for ${p.gvk}`);
@@ -369,10 +430,13 @@ export function startRootController(deps: RootControllerDeps): RootController {
 
   const lastPhase = new Map<BoxId, string>();
   function observedBoxes(): ObservedBox[] {
-    return plan.map((planned) => ({
-      planned,
-      runtime: planned.action === 'Run' ? running.get(planned.id)?.status() : undefined,
-    }));
+    return plan.map((planned) => {
+      const runtime = planned.action === 'Run' ? running.get(planned.id)?.status() : undefined;
+      if (!ownership || runtime || planned.action !== 'Run') return { planned, runtime };
+      const entry = (katalogs.cache.get(planned.katalog) as Katalog | undefined)?.status?.boxes?.[planned.name];
+      // Only an entry its runner wrote says where and how the box runs.
+      return entry?.replica ? { planned, runtime, remote: entry } : { planned, runtime };
+    });
   }
 
   async function writeStatuses() {
@@ -392,19 +456,85 @@ export function startRootController(deps: RootControllerDeps): RootController {
           : observed.filter((o) => o.planned.katalog === katalog.metadata.name);
       for (const o of mine) {
         const phase = boxPhase(o);
-        if (phase === 'Failed' && lastPhase.get(o.planned.id) !== 'Failed') {
+        if (phase === 'Failed' && lastPhase.get(o.planned.id) !== 'Failed' && (!ownership || ownership.leads())) {
           deps.events?.event(k, 'Warning', 'BoxFailed', `box ${o.planned.name}: ${o.planned.message}`);
           await markFailedBoxResources(o.planned);
         }
         lastPhase.set(o.planned.id, phase);
       }
+      if (ownership) {
+        await writeShardedStatus(katalog, mine, now, owner);
+        continue;
+      }
       await writeStatus(KATALOG_RESOURCE, k, { ...katalogStatus(katalog, mine, now), composedBy: owner });
     }
+    if (ownership && !ownership.leads()) return;
     for (const a of active.values()) {
       const name = a.komposer.metadata.name;
       const mine = observed.filter((o) => o.planned.katalog === name);
       const status = komposerStatus(a.komposer, a.composition, a.imports, mine, resolver.settled(a.komposer), now);
       await writeStatus(KOMPOSER_RESOURCE, a.komposer as unknown as KubeObject, status);
+    }
+  }
+
+  /**
+   * Katalog status with sharding: a merge patch in which each replica writes only the entries of
+   * the boxes it runs (each checked against the box's fence, and naming this replica), and the
+   * replica that leads adds everything else — conditions, counts, the entries of boxes that do not
+   * run, the removal of entries for boxes gone. The Katalog-wide fields are computed from the
+   * entries the box owners wrote, so replicas never overwrite each other's entries.
+   */
+  async function writeShardedStatus(
+    katalog: Katalog,
+    mine: readonly ObservedBox[],
+    now: Date,
+    composedBy: string | undefined,
+  ) {
+    if (!ownership) return;
+    const stored = (katalog.status ?? {}) as Record<string, unknown> & { boxes?: Record<string, BoxStatus> };
+    const storedBoxes = stored.boxes ?? {};
+    const full = JSON.parse(
+      JSON.stringify({ ...katalogStatus(katalog, mine, now, (box) => storedBoxes[box]), composedBy }),
+    ) as Record<string, unknown> & { boxes: Record<string, BoxStatus> };
+    const boxes: Record<string, BoxStatus | null> = {};
+    const leads = ownership.leads();
+    for (const o of mine) {
+      const name = o.planned.name;
+      const runsHere = o.planned.action === 'Run' && running.has(o.planned.id) && ownership.owns(o.planned.id);
+      if (runsHere) {
+        try {
+          ownership.fence(o.planned.id)();
+        } catch {
+          continue;
+        }
+        const entry = { ...full.boxes[name], replica: ownership.identity } as BoxStatus;
+        if (!isDeepStrictEqual(entry, storedBoxes[name])) boxes[name] = entry;
+      } else if (leads && (o.planned.action !== 'Run' || storedBoxes[name] === undefined)) {
+        const entry = full.boxes[name];
+        if (entry && !isDeepStrictEqual(entry, storedBoxes[name])) boxes[name] = entry;
+      }
+    }
+    const patch: Record<string, unknown> = {};
+    if (leads) {
+      const names = new Set(mine.map((o) => o.planned.name));
+      for (const name of Object.keys(storedBoxes)) if (!names.has(name)) boxes[name] = null;
+      for (const [field, value] of Object.entries(full)) {
+        if (field !== 'boxes' && !isDeepStrictEqual(value, stored[field])) patch[field] = value;
+      }
+      for (const field of Object.keys(stored)) if (field !== 'boxes' && !(field in full)) patch[field] = null;
+    }
+    if (Object.keys(boxes).length > 0) patch.boxes = boxes;
+    if (Object.keys(patch).length === 0) return;
+    try {
+      await client.request({
+        method: 'PATCH',
+        path: resourcePath(KATALOG_RESOURCE, undefined, katalog.metadata.name, 'status'),
+        contentType: 'application/merge-patch+json',
+        body: { status: patch },
+      });
+    } catch (err) {
+      if (!isNotFound(err))
+        log.error('writing Katalog status failed', { name: katalog.metadata.name, err: errorField(err) });
     }
   }
 
@@ -460,7 +590,7 @@ export function startRootController(deps: RootControllerDeps): RootController {
         if (!stopped) {
           await reconcileBoxes();
           await katalogFinalizers(katalogs.cache.list() as unknown as Katalog[]);
-          deps.onBoxesChanged?.([...running.values()].map((b) => b.config()));
+          deps.onBoxesChanged?.(ownership ? plannedConfigs : [...running.values()].map((b) => b.config()));
           await writeStatuses();
         }
       } catch (err) {
@@ -482,6 +612,7 @@ export function startRootController(deps: RootControllerDeps): RootController {
     },
     boxes: () => running,
     observed: observedBoxes,
+    resync: trigger,
     async stop(options = {}) {
       const deadline = performance.now() + (options.graceMs ?? BOX_GRACE_MS);
       stopped = true;

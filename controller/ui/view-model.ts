@@ -1,12 +1,14 @@
 // The shapes the Control Center's server sends and its front-end renders. Types only, no
 // imports, so the browser bundle and the Node side share them.
 
-export type ReplicaRole = 'leader' | 'standby' | 'single';
+export type ReplicaRole = 'leader' | 'standby' | 'single' | 'shard';
 
 export interface ReplicaView {
   readonly role: ReplicaRole;
   /** Identity of the leader this replica last saw, with --leader-elect. */
   readonly leader?: string;
+  /** This replica's identity, with --shard. */
+  readonly identity?: string;
 }
 
 export interface BoxRow {
@@ -23,6 +25,8 @@ export interface BoxRow {
   readonly p95Ms: number | null;
   readonly managed: number;
   readonly message: string;
+  /** With --shard: the replica that runs the box ('' when unknown or not sharded). */
+  readonly replica: string;
 }
 
 export interface KatalogRow {

@@ -65,6 +65,7 @@ function boxRow(source: UiSource, katalog: string, b: BoxHealth): BoxRow {
     ...source.history.rates(id),
     managed: b.managed ?? 0,
     message: b.message || b.lastError || '',
+    replica: b.replica ?? '',
   };
 }
 

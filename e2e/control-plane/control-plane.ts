@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBinaries } from './binaries.ts';
@@ -16,6 +16,11 @@ export interface ControlPlaneOptions {
   readonly timeoutMs?: number;
   /** Extra kube-apiserver flags, e.g. `--watch-cache=false`. */
   readonly apiserverArgs?: readonly string[];
+  /**
+   * Write the API server's audit log (JSON lines, Metadata level, write verbs only) to this file,
+   * e.g. to tell apart the writes of several controller processes by their User-Agent.
+   */
+  readonly auditLogPath?: string;
 }
 
 /** A component `restart` can stop and start again on the same ports and data directory. */
@@ -27,6 +32,16 @@ export interface RestartOptions {
   /** How long a graceful stop (SIGTERM) may take before SIGKILL. Default 10 s; 0 kills at once. */
   readonly graceMs?: number;
 }
+
+/** Every write request at Metadata level (who, what, when, which User-Agent); nothing else. */
+const AUDIT_POLICY = `apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived]
+rules:
+  - level: Metadata
+    verbs: [create, update, patch, delete, deletecollection]
+  - level: None
+`;
 
 /**
  * A running etcd + kube-apiserver (+ kube-controller-manager) on loopback, owning a temporary
@@ -97,6 +112,17 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     const apiPort = await freePort();
     const server = `https://127.0.0.1:${apiPort}`;
     const certDir = join(dir, 'pki');
+    const audit: string[] = [];
+    if (options.auditLogPath) {
+      const policy = join(dir, 'audit-policy.yaml');
+      await writeFile(policy, AUDIT_POLICY);
+      audit.push(
+        `--audit-policy-file=${policy}`,
+        `--audit-log-path=${options.auditLogPath}`,
+        '--audit-log-format=json',
+        '--audit-log-mode=blocking',
+      );
+    }
     const apiserverArgs = [
       `--etcd-servers=${etcdUrl}`,
       '--bind-address=127.0.0.1',
@@ -117,6 +143,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       // A loopback advertise address makes the endpoint reconciler write an invalid EndpointSlice forever.
       '--endpoint-reconciler-type=none',
       ...(options.apiserverArgs ?? []),
+      ...audit,
     ];
     // kube-apiserver writes a self-signed serving cert whose file also holds its CA (SANs: 127.0.0.1, not localhost).
     // A restart finds it in place and serves the same one.

@@ -20,9 +20,18 @@ export interface OrkestraProcess {
   stop(): Promise<void>;
 }
 
-export function startOrkestra(args: readonly string[]): OrkestraProcess {
-  const child = spawn(`${root}bin/orkestra`, ['run', '--kubeconfig', testKubeconfig(), ...args], {
+export interface StartOptions {
+  /** Default: the test control plane's. */
+  readonly kubeconfig?: string;
+  /** Added to this process's environment. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export function startOrkestra(args: readonly string[], options: StartOptions = {}): OrkestraProcess {
+  const kubeconfig = options.kubeconfig ?? testKubeconfig();
+  const child = spawn(`${root}bin/orkestra`, ['run', '--kubeconfig', kubeconfig, ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ...options.env },
   });
   const lines: Record<string, unknown>[] = [];
   let buffered = '';

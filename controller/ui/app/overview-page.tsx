@@ -9,6 +9,7 @@ const ROLE_TEXT = {
   leader: 'This replica is the leader: it runs the boxes.',
   standby: 'This replica is a standby: the leader runs the boxes, so none are listed here.',
   single: 'Leader election is off: this replica runs the boxes.',
+  shard: 'Replicas share the boxes: each runs those whose Lease it holds (column Replica).',
 } as const;
 
 export function OverviewPage({ view }: { view: OverviewView }) {
@@ -19,6 +20,7 @@ export function OverviewPage({ view }: { view: OverviewView }) {
       <PageTitle>Overview</PageTitle>
       <p class="lede">
         {ROLE_TEXT[view.replica.role]}
+        {view.replica.identity ? ` This replica: ${view.replica.identity}.` : ''}
         {view.replica.leader ? ` Leader: ${view.replica.leader}.` : ''} {view.katalogs.length} Katalog
         {view.katalogs.length === 1 ? '' : 's'}, {boxes.length} box{boxes.length === 1 ? '' : 'es'}
         {failing ? `, ${failing} failed or degraded` : ''}.
@@ -40,6 +42,7 @@ export function OverviewPage({ view }: { view: OverviewView }) {
               'p95',
               'Managed',
               'Message',
+              ...(view.replica.role === 'shard' ? ['Replica'] : []),
             ]}
           >
             {k.boxes.map((b) => (
@@ -60,6 +63,7 @@ export function OverviewPage({ view }: { view: OverviewView }) {
                 <td class="num">{millis(b.p95Ms)}</td>
                 <td class="num">{b.managed}</td>
                 <td class="message">{b.message}</td>
+                {view.replica.role === 'shard' && <td class="mono">{b.replica}</td>}
               </tr>
             ))}
           </DataTable>

@@ -44,3 +44,15 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | 
   name: {{ include "orkestra.serviceAccountName" . }}
   namespace: {{ .Release.Namespace }}
 {{- end -}}
+
+{{/* "true" when the replicas shard the boxes (sharding.enabled, or auto with two or more replicas). */}}
+{{- define "orkestra.sharding" -}}
+{{- $s := .Values.sharding | default dict -}}
+{{- $enabled := "auto" -}}
+{{- if hasKey $s "enabled" }}{{ $enabled = toString $s.enabled }}{{ end -}}
+{{- if eq $enabled "auto" -}}
+{{- if ge (int .Values.replicas) 2 }}true{{ end -}}
+{{- else if eq $enabled "true" -}}
+true
+{{- end -}}
+{{- end }}

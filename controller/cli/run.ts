@@ -20,7 +20,7 @@ import { type RootController, startRootController } from '../root/root-controlle
 import { uiAccess } from '../ui/access.ts';
 import { createControlCenter } from '../ui/control-center.ts';
 import { createRecentEvents } from '../ui/recent-events.ts';
-import { kubeConfigFor } from './cluster.ts';
+import { clusterAccessFor } from './cluster.ts';
 import { boxSnapshots, katalogHealth } from './health.ts';
 import { checkApiServer, listenError } from './preflight.ts';
 import { CliError, EXIT_USAGE, fail } from './terminal.ts';
@@ -75,7 +75,7 @@ export async function run(options: RunOptions): Promise<void> {
   } catch (err) {
     throw new CliError((err as Error).message, EXIT_USAGE);
   }
-  const client = createApiClient(kubeConfigFor(options));
+  const client = createApiClient(await clusterAccessFor(options));
   await checkApiServer(client);
   const recorder = createEventRecorder({ client, component: 'orkestra', logger });
   // Every Event also lands in the Control Center's per-object memory on its way to the recorder.

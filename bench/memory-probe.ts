@@ -9,6 +9,7 @@
 // --snapshot writes a heap snapshot of the settled process (idle, and converged with --crs) into
 // DIR, through Node's --heapsnapshot-signal. NODE_OPTIONS reaches the controller, so V8 flags can
 // be tried without editing bin/orkestra.
+import { readFileSync } from 'node:fs';
 import { mkdir, readdir, rename } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -16,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { type ApiClient, createApiClient, loadKubeConfig } from '../controller/kube/api-client.ts';
 import type { KubeList, KubeObject } from '../controller/kube/object.ts';
 import { applyProjectCrds, createCrd, testCrd } from '../e2e/support/crds.ts';
-import { deleteAndWaitGone, serverSideApply } from '../e2e/support/custom-resources.ts';
+import { serverSideApply } from '../e2e/support/custom-resources.ts';
 import { testKubeconfig } from '../e2e/support/kubectl.ts';
 import { type OrkestraProcess, startOrkestra } from '../e2e/support/orkestra-process.ts';
 import { eventually } from '../e2e/support/wait.ts';
@@ -37,7 +38,9 @@ const RUNS = Number(values.runs);
 const SETTLE_MS = Number(values['settle-seconds']) * 1000;
 const SNAPSHOT_DIR = values.snapshot === undefined ? undefined : resolve(values.snapshot);
 const GROUP = 'memory-probe.orkestra.io';
-const NS = 'memory-probe';
+// A namespace per probe: deleting it (the namespace and garbage collectors of the control plane)
+// takes the custom resources and their children away without waiting for them here.
+const NS = `memory-probe-${Date.now().toString(36)}`;
 const KATALOG_PATH = (name: string) => `/apis/orkestra.orkspace.io/v1alpha1/katalogs/${name}`;
 const MiB = 2 ** 20;
 
@@ -130,7 +133,18 @@ interface Figures {
   idleHeap: number;
   loadedRss?: number;
   loadedHeap?: number;
+  /** Wall and controller CPU time from the first create to all Ready. */
+  convergeMs?: number;
+  convergeCpuMs?: number;
 }
+
+/** User + system CPU time of a process so far, from /proc/PID/stat. */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = 100;
 
 async function probe(client: ApiClient, run: number): Promise<Figures> {
   if (SNAPSHOT_DIR) await mkdir(SNAPSHOT_DIR, { recursive: true });
@@ -141,7 +155,8 @@ async function probe(client: ApiClient, run: number): Promise<Figures> {
   }
   const orkestra = startOrkestra(['--listen', '127.0.0.1:0', '--webhook-listen', '127.0.0.1:0']);
   try {
-    await orkestra.baseUrl();
+    // A loaded machine can take longer to start the controller than baseUrl() waits.
+    await eventually('orkestra to listen', () => orkestra.lines.some((l) => l.msg === 'serving health, metrics and API'), 120_000);
     for (const k of katalogs) {
       await serverSideApply(client, KATALOG_PATH(k.name), {
         apiVersion: 'orkestra.orkspace.io/v1alpha1',
@@ -155,6 +170,8 @@ async function probe(client: ApiClient, run: number): Promise<Figures> {
     await snapshot(orkestra, cwd, `run${run}-idle`);
     if (CRS > 0) {
       const names = Array.from({ length: CRS }, (_, i) => `cr-${i}`);
+      const pid = orkestra.child.pid ?? 0;
+      const [startCpu, started] = [cpuMs(pid), performance.now()];
       for (let i = 0; i < names.length; i += 8) {
         await Promise.all(
           names.slice(i, i + 8).map((name) =>
@@ -188,10 +205,18 @@ async function probe(client: ApiClient, run: number): Promise<Figures> {
         600_000,
         500,
       );
+      figures.convergeMs = performance.now() - started;
+      figures.convergeCpuMs = cpuMs(pid) - startCpu;
       figures.loadedRss = await settledRss(orkestra);
       figures.loadedHeap = await heapUsed(orkestra);
       await snapshot(orkestra, cwd, `run${run}-loaded`);
-      await deleteAndWaitGone(client, names.map(crPath), 600_000);
+      await client.request({ method: 'DELETE', path: crPath() });
+      await eventually(
+        'the custom resources gone',
+        async () => (await client.request<KubeList<KubeObject>>({ method: 'GET', path: crPath() })).items.length === 0,
+        600_000,
+        500,
+      );
     }
     return figures;
   } finally {
@@ -212,7 +237,7 @@ for (let r = 0; r < RUNS; r++) {
   const loaded =
     f.loadedRss === undefined
       ? ''
-      : `, with ${CRS} CRs ${(f.loadedRss / MiB).toFixed(1)} MiB (heap ${((f.loadedHeap ?? 0) / MiB).toFixed(1)} MiB)`;
+      : `, with ${CRS} CRs ${(f.loadedRss / MiB).toFixed(1)} MiB (heap ${((f.loadedHeap ?? 0) / MiB).toFixed(1)} MiB), converged in ${Math.round(f.convergeMs ?? 0)} ms using ${Math.round(f.convergeCpuMs ?? 0)} ms CPU`;
   console.log(
     `run ${r + 1}: ${BOXES} boxes idle RSS ${(f.idleRss / MiB).toFixed(1)} MiB (heap ${(f.idleHeap / MiB).toFixed(1)} MiB)${loaded}; load ${load}`,
   );
@@ -243,4 +268,5 @@ console.log(
     loadavg: loadavg().map((l) => +l.toFixed(2)),
   }),
 );
+await client.request({ method: 'DELETE', path: `/api/v1/namespaces/${NS}` });
 client.close();

@@ -2,7 +2,7 @@
 // at once; with it, only while it holds the Lease. The health/metrics server runs on every
 // replica. SIGTERM/SIGINT drain the boxes, release the lease and exit within the grace period.
 import { readFileSync } from 'node:fs';
-import { type Admission, startAdmission } from '../admission/admission.ts';
+import type { Admission } from '../admission/admission.ts';
 import type { Registrar } from '../admission/registrar.ts';
 import { parseDuration } from '../box/duration.ts';
 import type { BoxConfig } from '../box/operator-box.ts';
@@ -100,35 +100,40 @@ export async function run(options: RunOptions): Promise<void> {
   // leader election and the health server, not before them: the certificate Secret may wait for
   // an API server that is not up yet.
   let admission: Admission | undefined;
+  // The webhook modules (node-forge among them) are loaded only when webhooks are on.
   const admissionStarted: Promise<Admission | undefined> = options.webhooks
-    ? startAdmission({
-        client,
-        logger,
-        listen: options.webhookListen,
-        urlBase: options.webhookUrlBase,
-        certDir: options.webhookCertDir,
-        namespace: options.webhookNamespace,
-        serviceName: options.webhookService,
-        secretName: options.webhookSecret,
-        inCluster: process.env.KUBERNETES_SERVICE_HOST !== undefined && options.kubeconfig === undefined,
-        registry: metrics.registry,
-      }).then(
-        (a) => {
-          admission = a;
-          logger.info('serving webhooks', { address: options.webhookListen, port: a.port });
-          return a;
-        },
-        (err: unknown) => {
-          if (['EADDRINUSE', 'EACCES', 'EADDRNOTAVAIL'].includes((err as { code?: string }).code ?? '')) {
-            fail(listenError(err, options.webhookListen, '--webhook-listen'));
-          }
-          logger.error(
-            'cannot start the webhook server: check the certificate Secret (or --webhook-cert-dir) and --webhook-listen, or run with --no-webhooks',
-            { namespace: options.webhookNamespace, name: options.webhookSecret, err: errorField(err) },
-          );
-          process.exit(1);
-        },
-      )
+    ? import('../admission/admission.ts')
+        .then(({ startAdmission }) =>
+          startAdmission({
+            client,
+            logger,
+            listen: options.webhookListen,
+            urlBase: options.webhookUrlBase,
+            certDir: options.webhookCertDir,
+            namespace: options.webhookNamespace,
+            serviceName: options.webhookService,
+            secretName: options.webhookSecret,
+            inCluster: process.env.KUBERNETES_SERVICE_HOST !== undefined && options.kubeconfig === undefined,
+            registry: metrics.registry,
+          }),
+        )
+        .then(
+          (a) => {
+            admission = a;
+            logger.info('serving webhooks', { address: options.webhookListen, port: a.port });
+            return a;
+          },
+          (err: unknown) => {
+            if (['EADDRINUSE', 'EACCES', 'EADDRNOTAVAIL'].includes((err as { code?: string }).code ?? '')) {
+              fail(listenError(err, options.webhookListen, '--webhook-listen'));
+            }
+            logger.error(
+              'cannot start the webhook server: check the certificate Secret (or --webhook-cert-dir) and --webhook-listen, or run with --no-webhooks',
+              { namespace: options.webhookNamespace, name: options.webhookSecret, err: errorField(err) },
+            );
+            process.exit(1);
+          },
+        )
     : Promise.resolve(undefined);
   let runningBoxes: readonly BoxConfig[] = [];
   let registrar: Registrar | undefined;

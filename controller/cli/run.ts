@@ -7,7 +7,7 @@ import type { Registrar } from '../admission/registrar.ts';
 import { parseDuration } from '../box/duration.ts';
 import type { BoxConfig } from '../box/operator-box.ts';
 import { createTypedHooks } from '../hooks/typed-hooks.ts';
-import { createApiClient } from '../kube/api-client.ts';
+import { type ClusterAccess, createApiClient } from '../kube/api-client.ts';
 import { createChildWatches } from '../kube/child-watches.ts';
 import { createDiscovery } from '../kube/discovery.ts';
 import { createEventRecorder } from '../kube/events/recorder.ts';
@@ -64,7 +64,8 @@ const VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
 
-export async function run(options: RunOptions): Promise<void> {
+/** `cluster`: the cluster access, if its resolution was started already (see main.ts). */
+export async function run(options: RunOptions, cluster?: Promise<ClusterAccess>): Promise<void> {
   const logger = createLogger(options.logLevel);
   const [host, portText] = options.listen.includes(':')
     ? options.listen.split(/:(?=[^:]*$)/)
@@ -75,7 +76,7 @@ export async function run(options: RunOptions): Promise<void> {
   } catch (err) {
     throw new CliError((err as Error).message, EXIT_USAGE);
   }
-  const client = createApiClient(await clusterAccessFor(options));
+  const client = createApiClient(await (cluster ?? clusterAccessFor(options)));
   await checkApiServer(client);
   const recorder = createEventRecorder({ client, component: 'orkestra', logger });
   // Every Event also lands in the Control Center's per-object memory on its way to the recorder.

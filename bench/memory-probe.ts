@@ -156,7 +156,11 @@ async function probe(client: ApiClient, run: number): Promise<Figures> {
   const orkestra = startOrkestra(['--listen', '127.0.0.1:0', '--webhook-listen', '127.0.0.1:0']);
   try {
     // A loaded machine can take longer to start the controller than baseUrl() waits.
-    await eventually('orkestra to listen', () => orkestra.lines.some((l) => l.msg === 'serving health, metrics and API'), 120_000);
+    await eventually(
+      'orkestra to listen',
+      () => orkestra.lines.some((l) => l.msg === 'serving health, metrics and API'),
+      120_000,
+    );
     for (const k of katalogs) {
       await serverSideApply(client, KATALOG_PATH(k.name), {
         apiVersion: 'orkestra.orkspace.io/v1alpha1',

@@ -2,7 +2,9 @@
 // ~/.kube/config, else in-cluster), --context (else the current context) and -n (else the
 // context's namespace, else default).
 import type { KubeConfig } from '@kubernetes/client-node';
-import { type ApiClient, createApiClient, loadKubeConfig } from '../kube/api-client.ts';
+import { type ApiClient, type ClusterAccess, createApiClient } from '../kube/api-client.ts';
+import { loadClusterAccess } from '../kube/credential-process.ts';
+import { KubeconfigError, loadKubeContext } from '../kube/kubeconfig.ts';
 import { CliError, EXIT_USAGE } from './terminal.ts';
 
 export interface ClusterFlags {
@@ -17,24 +19,40 @@ export interface Cluster {
   readonly namespace: string;
 }
 
-/** The kubeconfig the flags name, switched to --context when given. */
+/** The kubeconfig the flags name, switched to --context when given, loaded in this process. */
 export function kubeConfigFor(flags: Pick<ClusterFlags, 'kubeconfig' | 'context'>): KubeConfig {
-  let kc: KubeConfig;
   try {
-    kc = loadKubeConfig(flags.kubeconfig);
+    return loadKubeContext(flags.kubeconfig, flags.context);
   } catch (err) {
-    throw new CliError(
-      `cannot load kubeconfig: ${(err as Error).message}; pass --kubeconfig FILE or set KUBECONFIG (in a pod the service account is used)`,
-      EXIT_USAGE,
+    throw usageError(err);
+  }
+}
+
+/**
+ * The cluster the flags name, for the long-running controller: the credentials are resolved in a
+ * child process (see credential-process.ts), so client-node never stays loaded in this one.
+ */
+export async function clusterAccessFor(flags: Pick<ClusterFlags, 'kubeconfig' | 'context'>): Promise<ClusterAccess> {
+  try {
+    return await loadClusterAccess(flags);
+  } catch (err) {
+    throw usageError(err);
+  }
+}
+
+/** A kubeconfig problem in the words kubectl would use; other errors pass through. */
+function usageError(err: unknown): unknown {
+  if (!(err instanceof KubeconfigError)) return err;
+  if (err.problem === 'unknown-context') return new CliError(err.message, EXIT_USAGE);
+  if (err.problem === 'credentials') {
+    return new CliError(
+      `cannot get credentials for the kubeconfig user: ${err.message}; check the user of the kubeconfig context (--kubeconfig, --context)`,
     );
   }
-  if (flags.context !== undefined) {
-    if (!kc.getContextObject(flags.context)) {
-      throw new CliError(`context "${flags.context}" does not exist in the kubeconfig`, EXIT_USAGE);
-    }
-    kc.setCurrentContext(flags.context);
-  }
-  return kc;
+  return new CliError(
+    `cannot load kubeconfig: ${err.message}; pass --kubeconfig FILE or set KUBECONFIG (in a pod the service account is used)`,
+    EXIT_USAGE,
+  );
 }
 
 export function connect(flags: ClusterFlags): Cluster {

@@ -89,7 +89,13 @@ export function buildProgram(name = 'orkestra'): Command {
       new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error']).default('info'),
     )
     .addHelpText('after', `\nExample:\n  ${name} run --kubeconfig ~/.kube/config --leader-elect`)
-    .action(async (options) => (await import('./run.ts')).run(options));
+    .action(async (options) => {
+      // The credential helper (a child process that loads client-node) runs while the
+      // controller's own modules load; run() reports its failure.
+      const cluster = (await import('./cluster.ts')).clusterAccessFor(options);
+      cluster.catch(() => {});
+      return (await import('./run.ts')).run(options, cluster);
+    });
 
   program
     .command('validate')

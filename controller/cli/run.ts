@@ -4,12 +4,12 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { type Admission, startAdmission } from '../admission/admission.ts';
+import type { Admission } from '../admission/admission.ts';
 import type { Registrar } from '../admission/registrar.ts';
 import { parseDuration } from '../box/duration.ts';
 import type { BoxConfig } from '../box/operator-box.ts';
 import { createTypedHooks } from '../hooks/typed-hooks.ts';
-import { createApiClient } from '../kube/api-client.ts';
+import { type ClusterAccess, createApiClient } from '../kube/api-client.ts';
 import { createChildWatches } from '../kube/child-watches.ts';
 import { createDiscovery } from '../kube/discovery.ts';
 import { createEventRecorder } from '../kube/events/recorder.ts';
@@ -25,7 +25,7 @@ import { type Shard, startShard } from '../shard/shard.ts';
 import { uiAccess } from '../ui/access.ts';
 import { createControlCenter } from '../ui/control-center.ts';
 import { createRecentEvents } from '../ui/recent-events.ts';
-import { kubeConfigFor } from './cluster.ts';
+import { clusterAccessFor } from './cluster.ts';
 import { boxSnapshots, katalogHealth } from './health.ts';
 import { checkApiServer, listenError } from './preflight.ts';
 import { CliError, EXIT_USAGE, fail } from './terminal.ts';
@@ -73,7 +73,8 @@ const VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
 
-export async function run(options: RunOptions): Promise<void> {
+/** `cluster`: the cluster access, if its resolution was started already (see main.ts). */
+export async function run(options: RunOptions, cluster?: Promise<ClusterAccess>): Promise<void> {
   const logger = createLogger(options.logLevel);
   const [host, portText] = options.listen.includes(':')
     ? options.listen.split(/:(?=[^:]*$)/)
@@ -90,7 +91,7 @@ export async function run(options: RunOptions): Promise<void> {
   const identity =
     options.identity ?? (sharding ? (process.env.POD_NAME ?? `${hostname()}_${randomUUID()}`) : undefined);
   const client = createApiClient(
-    kubeConfigFor(options),
+    await (cluster ?? clusterAccessFor(options)),
     sharding ? { userAgent: `orkestra/${VERSION} (${identity})` } : {},
   );
   await checkApiServer(client);
@@ -131,35 +132,40 @@ export async function run(options: RunOptions): Promise<void> {
   // leader election and the health server, not before them: the certificate Secret may wait for
   // an API server that is not up yet.
   let admission: Admission | undefined;
+  // The webhook modules (node-forge among them) are loaded only when webhooks are on.
   const admissionStarted: Promise<Admission | undefined> = options.webhooks
-    ? startAdmission({
-        client,
-        logger,
-        listen: options.webhookListen,
-        urlBase: options.webhookUrlBase,
-        certDir: options.webhookCertDir,
-        namespace: options.webhookNamespace,
-        serviceName: options.webhookService,
-        secretName: options.webhookSecret,
-        inCluster: process.env.KUBERNETES_SERVICE_HOST !== undefined && options.kubeconfig === undefined,
-        registry: metrics.registry,
-      }).then(
-        (a) => {
-          admission = a;
-          logger.info('serving webhooks', { address: options.webhookListen, port: a.port });
-          return a;
-        },
-        (err: unknown) => {
-          if (['EADDRINUSE', 'EACCES', 'EADDRNOTAVAIL'].includes((err as { code?: string }).code ?? '')) {
-            fail(listenError(err, options.webhookListen, '--webhook-listen'));
-          }
-          logger.error(
-            'cannot start the webhook server: check the certificate Secret (or --webhook-cert-dir) and --webhook-listen, or run with --no-webhooks',
-            { namespace: options.webhookNamespace, name: options.webhookSecret, err: errorField(err) },
-          );
-          process.exit(1);
-        },
-      )
+    ? import('../admission/admission.ts')
+        .then(({ startAdmission }) =>
+          startAdmission({
+            client,
+            logger,
+            listen: options.webhookListen,
+            urlBase: options.webhookUrlBase,
+            certDir: options.webhookCertDir,
+            namespace: options.webhookNamespace,
+            serviceName: options.webhookService,
+            secretName: options.webhookSecret,
+            inCluster: process.env.KUBERNETES_SERVICE_HOST !== undefined && options.kubeconfig === undefined,
+            registry: metrics.registry,
+          }),
+        )
+        .then(
+          (a) => {
+            admission = a;
+            logger.info('serving webhooks', { address: options.webhookListen, port: a.port });
+            return a;
+          },
+          (err: unknown) => {
+            if (['EADDRINUSE', 'EACCES', 'EADDRNOTAVAIL'].includes((err as { code?: string }).code ?? '')) {
+              fail(listenError(err, options.webhookListen, '--webhook-listen'));
+            }
+            logger.error(
+              'cannot start the webhook server: check the certificate Secret (or --webhook-cert-dir) and --webhook-listen, or run with --no-webhooks',
+              { namespace: options.webhookNamespace, name: options.webhookSecret, err: errorField(err) },
+            );
+            process.exit(1);
+          },
+        )
     : Promise.resolve(undefined);
   let runningBoxes: readonly BoxConfig[] = [];
   let registrar: Registrar | undefined;

@@ -3,12 +3,20 @@
 // because client-node 1.4 builds a fresh agent per call (no connection reuse), runs built-in
 // kinds through generated models that drop unknown fields, and lower-cases object names in
 // its dynamic client. Bodies here are plain JSON, passed through untouched. Credentials come
-// from a credential source that re-reads them as they rotate (see credentials.ts).
+// from a credential source that re-reads them as they rotate (see credentials.ts): resolved
+// from a KubeConfig loaded in this process, or handed over as a ClusterAccess whose credentials
+// are resolved elsewhere (the controller's credential process), so client-node need not be loaded.
 
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent, request } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { type CredentialSource, type Credentials, createCredentialSource, sameTls } from './credentials.ts';
+import {
+  type CredentialSource,
+  type Credentials,
+  createCredentialSource,
+  kubeConfigResolver,
+  sameTls,
+} from './credentials.ts';
 import type { KubeObject, KubeStatus } from './object.ts';
 
 export { loadKubeConfig } from './kubeconfig.ts';
@@ -100,12 +108,17 @@ export interface ApiClientOptions {
   userAgent?: string;
 }
 
-export function createApiClient(kc: KubeConfig, options: ApiClientOptions = {}): ApiClient {
-  const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new Error('kubeconfig has no current cluster');
-  const server = cluster.server.replace(/\/$/, '');
+/** An API server and the source of the credentials for it, with no kubeconfig object behind them. */
+export interface ClusterAccess {
+  readonly server: string;
+  readonly credentials: CredentialSource;
+}
+
+export function createApiClient(target: KubeConfig | ClusterAccess, options: ApiClientOptions = {}): ApiClient {
+  const access = 'credentials' in target ? target : kubeConfigAccess(target);
+  const server = access.server.replace(/\/$/, '');
   const secure = server.startsWith('https:');
-  const source = options.credentials ?? createCredentialSource(kc);
+  const source = options.credentials ?? access.credentials;
   const observers: RequestObserver[] = [];
   const streams = new Map<number, string>();
   let streamSeq = 0;
@@ -298,6 +311,12 @@ export function createApiClient(kc: KubeConfig, options: ApiClientOptions = {}):
       );
     });
   }
+}
+
+function kubeConfigAccess(kc: KubeConfig): ClusterAccess {
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new Error('kubeconfig has no current cluster');
+  return { server: cluster.server, credentials: createCredentialSource(kubeConfigResolver(kc)) };
 }
 
 /** Paths for a resource: `/api/v1/...` for the core group, `/apis/<group>/<version>/...` otherwise. */

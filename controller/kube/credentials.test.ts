@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import type { Clock } from './clock.ts';
-import { CREDENTIAL_REFRESH_MS, createCredentialSource } from './credentials.ts';
+import { CREDENTIAL_REFRESH_MS, createCredentialSource, kubeConfigResolver } from './credentials.ts';
 import { kubeconfigTokenFiles, loadKubeConfig } from './kubeconfig.ts';
 
 let dir: string;
@@ -42,10 +42,8 @@ describe('credential source', () => {
     await writeFile(tokenFile, 'first\n');
     const clock = manualClock();
     const source = createCredentialSource(
-      loadKubeConfig(await kubeconfigWith('periodic', { 'token-file': tokenFile })),
-      {
-        clock,
-      },
+      kubeConfigResolver(loadKubeConfig(await kubeconfigWith('periodic', { 'token-file': tokenFile }))),
+      { clock },
     );
     const first = await source.current();
     assert.equal(first.headers.Authorization, 'Bearer first');
@@ -60,10 +58,8 @@ describe('credential source', () => {
     const tokenFile = join(dir, 'rejected-token');
     await writeFile(tokenFile, 'old');
     const source = createCredentialSource(
-      loadKubeConfig(await kubeconfigWith('rejected', { 'token-file': tokenFile })),
-      {
-        clock: manualClock(),
-      },
+      kubeConfigResolver(loadKubeConfig(await kubeconfigWith('rejected', { 'token-file': tokenFile }))),
+      { clock: manualClock() },
     );
     const old = await source.current();
     assert.equal(await source.rejected(old), undefined, 'no retry with the same rejected token');
@@ -79,7 +75,9 @@ describe('credential source', () => {
     await writeFile(certFile, 'CERT ONE');
     await writeFile(keyFile, 'KEY ONE');
     const source = createCredentialSource(
-      loadKubeConfig(await kubeconfigWith('certs', { 'client-certificate': certFile, 'client-key': keyFile })),
+      kubeConfigResolver(
+        loadKubeConfig(await kubeconfigWith('certs', { 'client-certificate': certFile, 'client-key': keyFile })),
+      ),
       { clock: manualClock() },
     );
     const old = await source.current();
@@ -99,7 +97,7 @@ describe('credential source', () => {
     await writeFile(join(saDir, 'ca.crt'), 'CA');
     const kc = new KubeConfig();
     kc.loadFromCluster(root);
-    const source = createCredentialSource(kc, { clock: manualClock() });
+    const source = createCredentialSource(kubeConfigResolver(kc), { clock: manualClock() });
     const old = await source.current();
     assert.equal(old.headers.Authorization, 'Bearer projected-1');
     // The kubelet refreshes a projected token well before it expires, by rewriting the file.

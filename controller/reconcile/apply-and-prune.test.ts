@@ -4,7 +4,7 @@ import type { ChildTemplate } from '../box/compiled-box.ts';
 import { type ApiClient, ApiError, type ApiRequest } from '../kube/api-client.ts';
 import { withAppliedHash } from '../kube/apply.ts';
 import type { KubeObject, ResourceRef } from '../kube/object.ts';
-import { applyAndPrune, applyWaves, changeEvent, skipApply } from './apply-and-prune.ts';
+import { applyAndPrune, changeEvent, skipApply } from './apply-and-prune.ts';
 import type { ChildWatchMap, HeldWatch } from './child-watch-set.ts';
 import type { DesiredChild } from './render.ts';
 
@@ -113,97 +113,4 @@ test('the change Event is named after the first kind of change', () => {
   assert.equal(changeEvent([], [], []), undefined);
   assert.equal(changeEvent([], ['ConfigMap a'], ['ConfigMap b'])?.reason, 'ChildUpdated');
   assert.equal(changeEvent([], [], ['ConfigMap b'])?.message, 'pruned ConfigMap b');
-});
-
-const NAMESPACES: ResourceRef = {
-  group: '',
-  version: 'v1',
-  kind: 'Namespace',
-  plural: 'namespaces',
-  namespaced: false,
-};
-const ns = (name: string): KubeObject => withAppliedHash({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-const nsDesired = (o: KubeObject): DesiredChild => ({ template: template(), resource: NAMESPACES, object: o });
-const tick = () => new Promise((resolve) => setImmediate(resolve));
-
-test('independent children are applied together; a prerequisite kind waits for those before it and holds back those after', async () => {
-  const log: string[] = [];
-  let inFlight = 0;
-  let most = 0;
-  await applyAndPrune({
-    client: recordingClient().client,
-    desired: [
-      desiredOf(cm('a', {})),
-      desiredOf(cm('b', {})),
-      nsDesired(ns('team')),
-      desiredOf(cm('c', {})),
-      desiredOf(cm('d', {})),
-      desiredOf(cm('e', {})),
-    ],
-    existing: [],
-    watches,
-    namespace: 'ns',
-    apply: async (_ref, _resource, obj) => {
-      inFlight++;
-      most = Math.max(most, inFlight);
-      log.push(`start ${obj.metadata.name}`);
-      await tick();
-      log.push(`end ${obj.metadata.name}`);
-      inFlight--;
-      return obj;
-    },
-    emit: () => {},
-  });
-  assert.equal(most, 3, 'c, d and e were in flight at once');
-  const at = (entry: string) => log.indexOf(entry);
-  assert.ok(at('end a') < at('start team') && at('end b') < at('start team'), log.join(', '));
-  assert.ok(at('end team') < Math.min(at('start c'), at('start d'), at('start e')), log.join(', '));
-});
-
-test('answers arriving out of order still give summaries, Warnings, the Event and the first error in template order', async () => {
-  const failure = (name: string) => new ApiError('PATCH', `/${name}`, 422, undefined, `${name} is invalid`);
-  const events: string[] = [];
-  const delays: Record<string, number> = { a: 4, b: 3, c: 2, d: 1 };
-  const result = await applyAndPrune({
-    client: recordingClient().client,
-    desired: ['a', 'b', 'c', 'd'].map((n) => desiredOf(cm(n, {}))),
-    existing: [],
-    watches,
-    namespace: 'ns',
-    apply: async (_ref, _resource, obj) => {
-      for (let i = 0; i < (delays[obj.metadata.name] ?? 0); i++) await tick();
-      if (obj.metadata.name === 'b' || obj.metadata.name === 'd') throw failure(obj.metadata.name);
-      return obj;
-    },
-    emit: (type, reason, message) => events.push(`${type} ${reason}: ${message}`),
-  });
-  assert.deepEqual(
-    result.summaries.map((s) => `${s.name}=${s.state}`),
-    ['a=Ready', 'b=Error', 'c=Ready', 'd=Error'],
-  );
-  assert.match(String(result.firstError), /\/b: 422/);
-  assert.deepEqual(events, [
-    'Warning ApplyFailed: ConfigMap b: PATCH /b: 422 b is invalid',
-    'Warning ApplyFailed: ConfigMap d: PATCH /d: 422 d is invalid',
-    'Normal ChildCreated: created ConfigMap a; created ConfigMap c',
-  ]);
-});
-
-test('apply waves: runs of ordinary kinds together, each prerequisite kind alone, in template order', () => {
-  const kinds = (...ks: string[]) =>
-    ks.map((kind) => ({ object: { apiVersion: 'v1', kind, metadata: { name: kind } } }));
-  assert.deepEqual(applyWaves(kinds('ConfigMap', 'Service', 'Secret')), [[0, 1, 2]]);
-  assert.deepEqual(applyWaves(kinds('Namespace', 'ConfigMap', 'ServiceAccount', 'ServiceAccount', 'Secret')), [
-    [0],
-    [1],
-    [2],
-    [3],
-    [4],
-  ]);
-  assert.deepEqual(applyWaves(kinds('Deployment', 'CustomResourceDefinition', 'Widget', 'Service')), [
-    [0],
-    [1],
-    [2, 3],
-  ]);
-  assert.deepEqual(applyWaves([]), []);
 });

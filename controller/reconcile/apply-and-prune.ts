@@ -1,5 +1,5 @@
 // Apply and prune: server-side apply of each desired child (skipped when the live child already
-// matches; independent children concurrently), deletion of the children this custom resource owns that no template wants any more,
+// matches), deletion of the children this custom resource owns that no template wants any more,
 // and one Event per reconcile that changed children (Events are writes too).
 import { type ApiClient, isConflict, isNotFound, resourcePath } from '../kube/api-client.ts';
 import { upToDate } from '../kube/apply.ts';
@@ -58,124 +58,44 @@ export function changeEvent(created: readonly string[], updated: readonly string
   };
 }
 
-/**
- * Kinds other children are created or admitted against: a Namespace before what lives in it, a
- * CRD before its custom resources, a ServiceAccount before its token Secret, quotas and limit
- * ranges before the pods they admit, the classes that pods and claims name.
- */
-const PREREQUISITE_KINDS = new Set([
-  'Namespace',
-  'CustomResourceDefinition',
-  'ServiceAccount',
-  'ResourceQuota',
-  'LimitRange',
-  'PriorityClass',
-  'StorageClass',
-]);
-
-/** Applies in flight at once for one custom resource; the box's workers multiply it. */
-export const APPLY_CONCURRENCY = 4;
-
-/**
- * The desired children in the order they may be applied: runs of ordinary kinds go together (no
- * one of them needs another to exist), and a prerequisite kind stands alone, after everything
- * rendered before it and before everything rendered after it, as the templates list them.
- */
-export function applyWaves<T extends { readonly object: KubeObject }>(desired: readonly T[]): number[][] {
-  const waves: number[][] = [];
-  let run: number[] = [];
-  desired.forEach((d, i) => {
-    if (!PREREQUISITE_KINDS.has(d.object.kind)) {
-      run.push(i);
-      return;
-    }
-    if (run.length > 0) waves.push(run);
-    waves.push([i]);
-    run = [];
-  });
-  if (run.length > 0) waves.push(run);
-  return waves;
-}
-
-/** Runs `fn` over `items` with at most `limit` calls in flight. */
-async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) await fn(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-}
-
-type ApplyOutcome =
-  | { readonly kind: 'skipped' | 'created' | 'updated'; readonly summary: ChildSummary }
-  | {
-      readonly kind: 'failed';
-      readonly summary: ChildSummary;
-      readonly err: unknown;
-      readonly warning: { readonly reason: string; readonly message: string };
-    };
-
 export async function applyAndPrune(args: ApplyAndPruneArgs): Promise<ApplyAndPruneResult> {
   const { client, desired, existing, countApply, emit } = args;
   const liveByRef = new Map(existing.map((c) => [childRef(c), c]));
+  const summaries: ChildSummary[] = [];
+  let firstError: unknown;
   const created: string[] = [];
   const updated: string[] = [];
   const pruned: string[] = [];
-
-  // Children of one wave are applied concurrently: a reconcile waits for its slowest apply, not
-  // for the sum of them. Outcomes are kept by position, so summaries, Events and the error that
-  // the status reports come out in template order whatever order the answers arrive in.
-  const outcomes: ApplyOutcome[] = new Array(desired.length);
-  const applyOne = async (i: number) => {
-    const d = desired[i] as DesiredChild;
-    const ref = childRef(d.object);
-    const live = liveByRef.get(ref);
+  for (const d of desired) {
+    const live = liveByRef.get(childRef(d.object));
+    const what = `${d.object.kind} ${d.object.metadata.name}`;
     try {
-      let kind: 'skipped' | 'created' | 'updated' = 'skipped';
       if (skipApply(d, live)) {
         countApply?.('skipped');
       } else {
-        liveByRef.set(ref, await args.apply(ref, d.resource, d.object, d.template.reconcile));
-        kind = live ? 'updated' : 'created';
-        countApply?.(kind);
+        const applied = await args.apply(childRef(d.object), d.resource, d.object, d.template.reconcile);
+        liveByRef.set(childRef(d.object), applied);
+        countApply?.(live ? 'updated' : 'created');
+        (live ? updated : created).push(what);
       }
-      outcomes[i] = { kind, summary: summarizeChild(d.object, liveByRef.get(ref), args.namespace) };
+      summaries.push(summarizeChild(d.object, liveByRef.get(childRef(d.object)), args.namespace));
     } catch (err) {
       const conflict = isConflict(err);
       countApply?.(conflict ? 'conflict' : 'error');
       const reason = conflict
         ? `conflict: ${errorField(err)} (set reconcile: true to take ownership)`
         : errorField(err);
-      outcomes[i] = {
-        kind: 'failed',
-        err,
-        warning: {
-          reason: conflict ? 'ApplyConflict' : 'ApplyFailed',
-          message: `${d.object.kind} ${d.object.metadata.name}: ${reason}`,
-        },
-        summary: {
-          apiVersion: d.object.apiVersion,
-          kind: d.object.kind,
-          name: d.object.metadata.name,
-          state: 'Error',
-          reason,
-        },
-      };
+      summaries.push({
+        apiVersion: d.object.apiVersion,
+        kind: d.object.kind,
+        name: d.object.metadata.name,
+        state: 'Error',
+        reason,
+      });
+      emit('Warning', conflict ? 'ApplyConflict' : 'ApplyFailed', `${what}: ${reason}`);
+      firstError ??= err;
     }
-  };
-  for (const wave of applyWaves(desired)) await eachLimited(wave, APPLY_CONCURRENCY, applyOne);
-
-  const summaries: ChildSummary[] = [];
-  let firstError: unknown;
-  outcomes.forEach((o, i) => {
-    const d = desired[i] as DesiredChild;
-    summaries.push(o.summary);
-    if (o.kind === 'failed') {
-      firstError ??= o.err;
-      emit('Warning', o.warning.reason, o.warning.message);
-    } else if (o.kind !== 'skipped')
-      (o.kind === 'created' ? created : updated).push(`${d.object.kind} ${d.object.metadata.name}`);
-  });
+  }
 
   // Prune: children this CR owns that no template wants any more.
   const wanted = new Set(desired.map((d) => childRef(d.object)));

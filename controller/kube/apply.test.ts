@@ -65,3 +65,19 @@ test('a live child is up to date only with the same applied hash and every desir
   assert.equal(upToDate(desired, live(before)), false, 'a shrunk manifest must be applied');
   assert.equal(upToDate(desired, { ...live(desired), data: { a: 'edited' } }), false, 'a hand edit is drift');
 });
+
+test('the applied hash of a manifest is the one earlier releases recorded, so upgrading re-applies nothing', () => {
+  const obj = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 's', namespace: 'n', labels: { b: '2', a: '1' }, annotations: { 'x/y': 'z' } },
+    spec: {
+      ports: [{ port: 80, targetPort: 8080, name: undefined }, { port: 1.5 }],
+      selector: { k: 'v' },
+      flag: true,
+      none: null,
+      list: [],
+    },
+  } as KubeObject;
+  assert.equal(hashOf(withAppliedHash(obj)), 'LUJhekiHbcXP70SdvG6rAlXD3Bs');
+});

@@ -1,7 +1,7 @@
 // Server-side apply, and the check that lets Orkestra skip it: a live object that already carries
 // every field of the desired manifest with the same value, and that was last applied from the
 // same manifest, needs no write.
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { type ApiClient, resourcePath } from './api-client.ts';
 import type { KubeObject, ResourceRef } from './object.ts';
 
@@ -15,37 +15,39 @@ export const FIELD_MANAGER = 'orkestra';
  */
 export const APPLIED_HASH_ANNOTATION = 'orkestra.orkspace.io/applied-hash';
 
-// Feeds a JSON value to the hash with object keys in sorted order, so equal manifests hash alike
-// whatever order their keys were rendered in.
-function feed(hash: Hash, value: unknown): void {
+// Writes a JSON value with object keys in sorted order, so equal manifests hash alike whatever
+// order their keys were rendered in. The text is hashed in one update: one call per fragment
+// into the hash cost more than the rest of a reconcile's rendering. The fragments are the ones
+// the hash has always been fed, so children applied before keep their hash and need no apply.
+function canonicalText(value: unknown, out: string[]): void {
   if (Array.isArray(value)) {
-    hash.update('[');
+    out.push('[');
     for (const v of value) {
-      feed(hash, v);
-      hash.update(',');
+      canonicalText(v, out);
+      out.push(',');
     }
-    hash.update(']');
+    out.push(']');
   } else if (value !== null && typeof value === 'object') {
-    hash.update('{');
+    out.push('{');
     for (const k of Object.keys(value).sort()) {
       const v = (value as Record<string, unknown>)[k];
       if (v === undefined) continue;
-      hash.update(`${JSON.stringify(k)}:`);
-      feed(hash, v);
-      hash.update(',');
+      out.push(`${JSON.stringify(k)}:`);
+      canonicalText(v, out);
+      out.push(',');
     }
-    hash.update('}');
+    out.push('}');
   } else {
-    hash.update(JSON.stringify(value) ?? 'null');
+    out.push(JSON.stringify(value) ?? 'null');
   }
 }
 
 /** The manifest with the hash of its content (without any earlier hash) in APPLIED_HASH_ANNOTATION. */
 export function withAppliedHash(obj: KubeObject): KubeObject {
   const { [APPLIED_HASH_ANNOTATION]: _previous, ...annotations } = obj.metadata.annotations ?? {};
-  const hash = createHash('sha256');
-  feed(hash, { ...obj, metadata: { ...obj.metadata, annotations } });
-  const digest = hash.digest('base64url').slice(0, 27);
+  const text: string[] = [];
+  canonicalText({ ...obj, metadata: { ...obj.metadata, annotations } }, text);
+  const digest = createHash('sha256').update(text.join('')).digest('base64url').slice(0, 27);
   return { ...obj, metadata: { ...obj.metadata, annotations: { ...annotations, [APPLIED_HASH_ANNOTATION]: digest } } };
 }
 

@@ -59,3 +59,21 @@ test('the level set at start-up filters lower levels', () => {
     ['shown'],
   );
 });
+
+test('a disabled level costs no formatting: its fields are never read', () => {
+  const { stream, lines } = capture();
+  const log = createLogger('info', stream).child({ controller: 'k/web' });
+  let reads = 0;
+  const fields = {
+    get durationMs() {
+      reads++;
+      return 1;
+    },
+  };
+  log.child({ reconcileID: 'r1' }).debug('reconciled', fields);
+  assert.equal(reads, 0);
+  assert.equal(lines.length, 0);
+  log.child({ reconcileID: 'r2' }).info('reconciled', fields);
+  assert.equal(JSON.parse(lines[0] ?? '{}').reconcileID, 'r2');
+  assert.ok(reads > 0, 'an enabled level formats as before');
+});

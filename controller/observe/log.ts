@@ -15,13 +15,26 @@ export interface Logger {
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
-function wrap(w: winston.Logger): Logger {
+// winston formats (timestamp, JSON) every call before its transport drops a disabled level, so a
+// debug line per reconcile cost as much as a written one: the level is checked first, and a
+// child's winston logger is only made once it has something to write.
+function wrap(make: () => winston.Logger, root: winston.Logger): Logger {
+  let made: winston.Logger | undefined;
+  const w = () => {
+    made ??= make();
+    return made;
+  };
+  const at =
+    (level: LogLevel) =>
+    (msg: string, fields?: LogFields): void => {
+      if (root.isLevelEnabled(level)) w()[level](msg, fields);
+    };
   return {
-    debug: (msg, fields) => w.debug(msg, fields),
-    info: (msg, fields) => w.info(msg, fields),
-    warn: (msg, fields) => w.warn(msg, fields),
-    error: (msg, fields) => w.error(msg, fields),
-    child: (fields) => wrap(w.child(fields)),
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    child: (fields) => wrap(() => w().child(fields), root),
   };
 }
 
@@ -39,7 +52,7 @@ export function createLogger(level: LogLevel = 'info', stream: NodeJS.WritableSt
     ),
     transports: [new winston.transports.Stream({ stream })],
   });
-  return wrap(w);
+  return wrap(() => w, w);
 }
 
 /** Discards everything: for tests and for library callers that pass no logger. */

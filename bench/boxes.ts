@@ -1,7 +1,7 @@
 // Orkestra's RSS with many boxes and no custom resources: the fixed cost of each operator box.
 import { createCrd } from '../e2e/support/crds.ts';
 import { eventually } from '../e2e/support/wait.ts';
-import { apply, clientOf, controlPlane, rssBytes } from './cluster.ts';
+import { apply, onFreshControlPlane, rssBytes } from './cluster.ts';
 import { installOrkestraCrds } from './orkestra.ts';
 import type { Peer } from './peer.ts';
 import { type KatalogOptions, websiteBox, websiteCrd } from './workload.ts';
@@ -10,9 +10,7 @@ import { type KatalogOptions, websiteBox, websiteCrd } from './workload.ts';
 const PER_KATALOG = 25;
 
 export async function boxesRss(orkestra: Peer, count: number, options: KatalogOptions): Promise<number> {
-  const cp = await controlPlane();
-  const client = clientOf(cp);
-  try {
+  return onFreshControlPlane(`${count} boxes`, async (cp, client) => {
     await installOrkestraCrds(cp.kubeconfigPath);
     const subjects = Array.from({ length: count }, (_, i) => orkestra.subject(`Many${i}`));
     for (const s of subjects) await createCrd(client, websiteCrd(s));
@@ -46,13 +44,13 @@ export async function boxesRss(orkestra: Peer, count: number, options: KatalogOp
           return running === count;
         },
         120_000,
-      );
+      ).catch(async (err: unknown) => {
+        const status = await Promise.all(katalogs.map((name) => orkestra.describe(client, name)));
+        throw new Error(`${(err as Error).message}; ${status.join('; ')}`);
+      });
       return await rssBytes(controller.pid);
     } finally {
       await controller.stop();
     }
-  } finally {
-    client.close();
-    await cp.stop();
-  }
+  });
 }

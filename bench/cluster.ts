@@ -183,3 +183,29 @@ export async function commitMeasured(): Promise<string> {
   const dirty = (await run('git', ['-C', root, 'status', '--porcelain', '--untracked-files=no'])).trim();
   return dirty ? `${head}+dirty` : head;
 }
+
+/**
+ * Runs one measurement on its own fresh control plane, once more if it fails: on a machine this
+ * loaded a start-up can miss a deadline, and a long bench should not lose every figure to one
+ * such miss. The failure is printed; a second failure ends the bench.
+ */
+export async function onFreshControlPlane<T>(
+  label: string,
+  fn: (cp: ControlPlane, client: ApiClient) => Promise<T>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const cp = await controlPlane();
+    const client = clientOf(cp);
+    try {
+      return await fn(cp, client);
+    } catch (err) {
+      if (attempt >= 2) throw err;
+      console.error(
+        `${label} failed, retrying on a fresh control plane (load ${loadAverage()}): ${(err as Error).message}`,
+      );
+    } finally {
+      client.close();
+      await cp.stop();
+    }
+  }
+}

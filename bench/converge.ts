@@ -46,7 +46,14 @@ export async function preparePeer(peer: Peer, cp: ControlPlane, client: ApiClien
 
 export async function defineAndServe(peer: Peer, client: ApiClient, name: string, subject: Subject) {
   await peer.define(client, name, subject);
-  await eventually(`${peer.name} serving ${subject.kind}`, () => peer.serving(client, name, subject), 120_000, 50);
+  await eventually(
+    `${peer.name} serving ${subject.kind}`,
+    () => peer.serving(client, name, subject),
+    120_000,
+    50,
+  ).catch(async (err: unknown) => {
+    throw new Error(`${(err as Error).message}; ${await peer.describe(client, name)}`);
+  });
 }
 
 /** Waits until the controller stops writing (two scrapes `quietMs` apart agree). */
@@ -90,7 +97,10 @@ export async function convergeRun(
       async () => (await readyCount(client, subject)) === options.n,
       1_800_000,
       interval,
-    );
+    ).catch(async (err: unknown) => {
+      const ready = await readyCount(client, subject);
+      throw new Error(`${peer.name}: ${ready}/${options.n} Websites Ready: ${(err as Error).message}`);
+    });
     const convergeMs = performance.now() - started;
     const cpu = (await cpuSeconds(controller.pid)) - cpu0;
     const afterRss = await rssBytes(controller.pid);

@@ -50,9 +50,13 @@ export async function firstChildRun(
       await eventually(
         'first child',
         () => exists(client, `/apis/apps/v1/namespaces/${subject.namespace}/deployments/${name}`),
-        60_000,
+        120_000,
         5,
-      );
+      ).catch(async (err: unknown) => {
+        throw new Error(
+          `${peer.name} ${subject.kind}: ${(err as Error).message}; ${await peer.describe(client, `lat${i}`)}`,
+        );
+      });
       out.push(performance.now() - t);
     }
     return out;

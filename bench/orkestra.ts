@@ -2,6 +2,7 @@
 // Katalog.
 import type { ApiClient } from '../controller/kube/api-client.ts';
 import { isNotFound } from '../controller/kube/api-client.ts';
+import type { KubeObject } from '../controller/kube/object.ts';
 import type { ControlPlane } from '../e2e/control-plane/control-plane.ts';
 import { eventually } from '../e2e/support/wait.ts';
 import { apply, clientWrites, createNamespace, root, run, startProcess, sum } from './cluster.ts';
@@ -66,6 +67,10 @@ export function orkestraPeer(options: KatalogOptions): Peer {
         path: katalogPath(name),
       });
       return k.status?.runningBoxes === 1;
+    },
+    async describe(client, name) {
+      const k = await client.request<KubeObject>({ method: 'GET', path: katalogPath(name) });
+      return `Katalog ${name} status ${JSON.stringify(k.status)}`;
     },
     async undefine(client, name) {
       await client.request({ method: 'DELETE', path: katalogPath(name) }).catch((err: unknown) => {

@@ -20,6 +20,8 @@ export interface Peer {
   define(client: ApiClient, name: string, subject: Subject): Promise<void>;
   /** Whether the definition is serving: box Running, or RGD Active with its CRD Established. */
   serving(client: ApiClient, name: string, subject: Subject): Promise<boolean>;
+  /** The definition's status, for an error message when a wait on it times out. */
+  describe(client: ApiClient, name: string): Promise<string>;
   /** Removes the definition (and not the CRD, which other runs may still use). */
   undefine(client: ApiClient, name: string): Promise<void>;
   /** Whether the bench must create the Website CRD (false when the controller generates it). */

@@ -117,7 +117,7 @@ export function table(t: TableInput): string {
     `${f(of(o), d)}${unit}`,
     k ? `${f(of(k), d)}${unit}` : '',
     '',
-    k ? `${peer}/Orkestra ${ratio(of(k), of(o))}` : '',
+    k && ratio(of(k), of(o)) ? `${peer}/Orkestra ${ratio(of(k), of(o))}` : '',
   ];
   const pairOf = (
     label: string,

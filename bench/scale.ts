@@ -4,7 +4,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { boxesRss } from './boxes.ts';
 import { lineCharts } from './chart.ts';
-import { clientOf, controlPlane, loadAverage, root } from './cluster.ts';
+import { loadAverage, onFreshControlPlane, root } from './cluster.ts';
 import { convergeRun } from './converge.ts';
 import type { Peer } from './peer.ts';
 import { leastSquares } from './stats.ts';
@@ -32,41 +32,56 @@ export async function scaleRun(
 ) {
   const started = Date.now();
   const points: ScalePoint[] = [];
-  for (const n of ns) {
-    const cp = await controlPlane();
-    const client = clientOf(cp);
-    try {
-      const r = await convergeRun(orkestra, cp, client, { n, workers: options.workers });
-      const point: ScalePoint = {
-        n,
-        objects: n * 4,
-        convergeMs: r.convergeMs,
-        msPerCr: r.convergeMs / n,
-        cpuSeconds: r.cpuSeconds,
-        idleRssMiB: r.idleRss / MiB,
-        afterConvergeRssMiB: r.afterRss / MiB,
-        loadAverage: loadAverage(),
-      };
-      points.push(point);
-      console.error(
-        `scale N=${n}: ${Math.round(r.convergeMs)} ms (${point.msPerCr.toFixed(2)} ms/CR), RSS ${point.afterConvergeRssMiB.toFixed(1)} MiB, load ${point.loadAverage}`,
-      );
-    } finally {
-      client.close();
-      await cp.stop();
-    }
-  }
   const boxes: { boxes: number; rssMiB: number }[] = [];
+  const save = () => writeScale(points, boxes, { ns, boxCounts, options, commit: context.commit, started });
+  // Box counts first (short), then N in the order given; the files are rewritten after every
+  // point, so a run stopped at a deadline keeps what it measured.
   for (const count of boxCounts) {
     boxes.push({ boxes: count, rssMiB: (await boxesRss(orkestra, count, options)) / MiB });
-    console.error(`scale boxes=${count}: RSS ${boxes.at(-1)?.rssMiB.toFixed(1)} MiB`);
+    console.error(`scale boxes=${count}: RSS ${boxes.at(-1)?.rssMiB.toFixed(1)} MiB (load ${loadAverage()})`);
+    await save();
   }
+  for (const n of ns) {
+    const r = await onFreshControlPlane(`scale N=${n}`, (cp, client) =>
+      convergeRun(orkestra, cp, client, { n, workers: options.workers }),
+    );
+    const point: ScalePoint = {
+      n,
+      objects: n * 4,
+      convergeMs: r.convergeMs,
+      msPerCr: r.convergeMs / n,
+      cpuSeconds: r.cpuSeconds,
+      idleRssMiB: r.idleRss / MiB,
+      afterConvergeRssMiB: r.afterRss / MiB,
+      loadAverage: loadAverage(),
+    };
+    points.push(point);
+    console.error(
+      `scale N=${n}: ${Math.round(r.convergeMs)} ms (${point.msPerCr.toFixed(2)} ms/CR), RSS ${point.afterConvergeRssMiB.toFixed(1)} MiB, load ${point.loadAverage}`,
+    );
+    await save();
+  }
+  console.log(await save());
+}
 
+async function writeScale(
+  unsorted: readonly ScalePoint[],
+  boxes: readonly { boxes: number; rssMiB: number }[],
+  context: {
+    ns: readonly number[];
+    boxCounts: readonly number[];
+    options: KatalogOptions;
+    commit: string;
+    started: number;
+  },
+): Promise<string> {
+  const { ns, boxCounts, options } = context;
+  const points = [...unsorted].sort((a, b) => a.n - b.n);
   const time = leastSquares(points.map((p) => [p.n, p.convergeMs]));
   const rss = leastSquares(points.map((p) => [p.objects / 1000, p.afterConvergeRssMiB]));
   const perBox = leastSquares(boxes.map((b) => [b.boxes, b.rssMiB]));
   const at = (n: number) => points.find((p) => p.n === n);
-  const big = points.at(-1);
+  const big = points.at(-1); // the largest N
   const ref = at(1000) ?? points[0];
   const results = {
     date: new Date().toISOString(),
@@ -83,7 +98,7 @@ export async function scaleRun(
     },
     // Per-CR time at the largest N over per-CR time at 1,000: about 1 when linear, about N/1000 when quadratic.
     linearity: big && ref ? { fromN: ref.n, toN: big.n, perCrTimeRatio: big.msPerCr / ref.msPerCr } : undefined,
-    durationS: (Date.now() - started) / 1000,
+    durationS: (Date.now() - context.started) / 1000,
   };
 
   const f = (n: number | undefined, d = 0) => (n === undefined || Number.isNaN(n) ? 'n/a' : n.toFixed(d));
@@ -107,7 +122,6 @@ export async function scaleRun(
     big ? `RSS at N=${big.n}: ${f(big.afterConvergeRssMiB, 1)} MiB` : '',
     `commit ${context.commit}`,
   ].join('\n');
-  console.log(md);
   const svg = lineCharts(
     [
       {
@@ -132,4 +146,5 @@ export async function scaleRun(
   await writeFile(`${dir}/latest-scale.json`, `${JSON.stringify(results, null, 2)}\n`);
   await writeFile(`${dir}/latest-scale.md`, `${md}\n`);
   await writeFile(`${dir}/scale.svg`, svg);
+  return md;
 }

@@ -108,6 +108,10 @@ export function kroPeer(dir: string): Peer {
         throw err;
       }
     },
+    async describe(client, name) {
+      const rgd = await client.request<KubeObject>({ method: 'GET', path: rgdPath(name) });
+      return `ResourceGraphDefinition ${name} status ${JSON.stringify(rgd.status)}`;
+    },
     async undefine(client, name) {
       await client.request({ method: 'DELETE', path: rgdPath(name) }).catch((err: unknown) => {
         if (!isNotFound(err)) throw err;

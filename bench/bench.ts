@@ -17,7 +17,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { boxesRss } from './boxes.ts';
-import { clientOf, commitMeasured, controlPlane, loadAverage, root } from './cluster.ts';
+import { commitMeasured, loadAverage, onFreshControlPlane, root } from './cluster.ts';
 import { type ConvergeResult, convergeRun } from './converge.ts';
 import { floorRun, prepareFloor } from './floor.ts';
 import { crdToRunningRun, firstChildRun } from './latency.ts';
@@ -107,27 +107,22 @@ function record(s: ControllerSeries, r: ConvergeResult) {
 }
 
 for (let p = 0; p < PAIRS; p++) {
-  const cp = await controlPlane();
-  const client = clientOf(cp);
-  try {
+  // A retried pair starts over: it must not keep half a pair.
+  const pair = await onFreshControlPlane(`pair ${p + 1}`, async (cp, client) => {
     const extras = p === 0 && !MEMORY_ONLY ? { steadySeconds: STEADY_S, driftSamples: DRIFT_SAMPLES } : undefined;
     const options = { n: N, workers: WORKERS, extras };
-    const line: string[] = [];
     // kro first: it watches every Deployment, Service and ConfigMap (metadata only), so on a
     // control plane already holding the others' objects it would cache them too.
-    if (kro) {
-      record(series.kro, await convergeRun(kro, cp, client, options));
-      line.push(`kro ${Math.round(series.kro.convergeMs.at(-1) ?? 0)} ms`);
-    }
+    const kroResult = kro ? await convergeRun(kro, cp, client, options) : undefined;
+    let orkestraResult: ConvergeResult | undefined;
+    let floorMs: number | undefined;
     const runOrkestra = async () => {
-      record(series.orkestra, await convergeRun(orkestra, cp, client, options));
-      line.push(`orkestra ${Math.round(series.orkestra.convergeMs.at(-1) ?? 0)} ms`);
+      orkestraResult = await convergeRun(orkestra, cp, client, options);
     };
     const runFloor = async () => {
       if (MEMORY_ONLY) return;
       await prepareFloor(client);
-      floors.push(await floorRun(client, N, WORKERS));
-      line.push(`floor ${Math.round(floors.at(-1) ?? 0)} ms`);
+      floorMs = await floorRun(client, N, WORKERS);
     };
     // Alternate who goes first, so neither always meets the larger etcd.
     if (p % 2 === 0) {
@@ -137,26 +132,30 @@ for (let p = 0; p < PAIRS; p++) {
       await runFloor();
       await runOrkestra();
     }
-    loads.push(loadAverage());
-    console.error(`pair ${p + 1}/${PAIRS}: ${line.join(', ')} (load ${loads.at(-1)})`);
-  } finally {
-    client.close();
-    await cp.stop();
+    return { kroResult, orkestraResult: orkestraResult as ConvergeResult, floorMs };
+  });
+  const line: string[] = [];
+  if (pair.kroResult) {
+    record(series.kro, pair.kroResult);
+    line.push(`kro ${Math.round(pair.kroResult.convergeMs)} ms`);
   }
+  record(series.orkestra, pair.orkestraResult);
+  line.push(`orkestra ${Math.round(pair.orkestraResult.convergeMs)} ms`);
+  if (pair.floorMs !== undefined) {
+    floors.push(pair.floorMs);
+    line.push(`floor ${Math.round(pair.floorMs)} ms`);
+  }
+  loads.push(loadAverage());
+  console.error(`pair ${p + 1}/${PAIRS}: ${line.join(', ')} (load ${loads.at(-1)})`);
 }
 
 let crdToRunning: number[] = [];
 if (!MEMORY_ONLY) {
-  const cp = await controlPlane();
-  const client = clientOf(cp);
-  try {
+  await onFreshControlPlane('latency', async (cp, client) => {
     series.orkestra.firstChild = await firstChildRun(orkestra, cp, client, LATENCY_KINDS, WORKERS);
     crdToRunning = await crdToRunningRun(orkestra, cp, client, 10, WORKERS);
     if (kro) series.kro.firstChild = await firstChildRun(kro, cp, client, LATENCY_KINDS, WORKERS);
-  } finally {
-    client.close();
-    await cp.stop();
-  }
+  });
 }
 const rssWithBoxes = await boxesRss(orkestra, BOXES, katalogOptions);
 

@@ -38,7 +38,7 @@ export function orkestraPeer(options: KatalogOptions): Peer {
           }
           return undefined;
         },
-        30_000,
+        120_000,
       );
       return {
         name: 'orkestra',

@@ -75,7 +75,7 @@ export function kroPeer(dir: string): Peer {
           if (p.exited()) throw new Error(`kro exited:\n${p.logs()}`);
           return (await fetch(`http://127.0.0.1:${probePort}/readyz`)).ok;
         },
-        30_000,
+        120_000,
       );
       return {
         name: 'kro',

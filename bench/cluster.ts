@@ -209,3 +209,26 @@ export async function onFreshControlPlane<T>(
     }
   }
 }
+
+/**
+ * Server-side applies the CRDs in `dir` and waits until they are Established. The wait is retried:
+ * right after an apply, `kubectl wait` fails on a CRD whose status is not written yet.
+ */
+export async function applyCrds(kubeconfig: string, dir: string) {
+  await run('kubectl', ['--kubeconfig', kubeconfig, 'apply', '--server-side', '-f', dir]);
+  await eventually(
+    `CRDs in ${dir} Established`,
+    () =>
+      run('kubectl', [
+        '--kubeconfig',
+        kubeconfig,
+        'wait',
+        '--for=condition=Established',
+        '--timeout=60s',
+        '-f',
+        dir,
+      ]).then(() => true),
+    120_000,
+    500,
+  );
+}

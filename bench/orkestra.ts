@@ -5,15 +5,14 @@ import { isNotFound } from '../controller/kube/api-client.ts';
 import type { KubeObject } from '../controller/kube/object.ts';
 import type { ControlPlane } from '../e2e/control-plane/control-plane.ts';
 import { eventually } from '../e2e/support/wait.ts';
-import { apply, clientWrites, createNamespace, root, run, startProcess, sum } from './cluster.ts';
+import { apply, applyCrds, clientWrites, createNamespace, root, startProcess, sum } from './cluster.ts';
 import type { Peer } from './peer.ts';
 import { type KatalogOptions, orkestraSubject, type Subject, websiteKatalog } from './workload.ts';
 
 const katalogPath = (name: string) => `/apis/orkestra.orkspace.io/v1alpha1/katalogs/${name}`;
 
 export async function installOrkestraCrds(kubeconfig: string) {
-  await run('kubectl', ['--kubeconfig', kubeconfig, 'apply', '--server-side', '-f', `${root}crds/`]);
-  await run('kubectl', ['--kubeconfig', kubeconfig, 'wait', '--for=condition=Established', '-f', `${root}crds/`]);
+  await applyCrds(kubeconfig, `${root}crds/`);
 }
 
 export function orkestraPeer(options: KatalogOptions): Peer {

@@ -7,7 +7,7 @@ import type { KubeObject } from '../../controller/kube/object.ts';
 import type { ControlPlane } from '../../e2e/control-plane/control-plane.ts';
 import { freePort } from '../../e2e/control-plane/ports.ts';
 import { eventually } from '../../e2e/support/wait.ts';
-import { apply, clientWrites, createNamespace, root, run, startProcess, sum } from '../cluster.ts';
+import { apply, applyCrds, clientWrites, createNamespace, root, startProcess, sum } from '../cluster.ts';
 import type { Peer } from '../peer.ts';
 import { kroSubject, type Subject, websiteRgd } from '../workload.ts';
 
@@ -42,15 +42,7 @@ export function kroPeer(dir: string): Peer {
     benchOwnsCrd: false,
     subject: kroSubject,
     async prepare(cp, client) {
-      await run('kubectl', ['--kubeconfig', cp.kubeconfigPath, 'apply', '--server-side', '-f', `${dir}/crds/`]);
-      await run('kubectl', [
-        '--kubeconfig',
-        cp.kubeconfigPath,
-        'wait',
-        '--for=condition=Established',
-        '-f',
-        `${dir}/crds/`,
-      ]);
+      await applyCrds(cp.kubeconfigPath, `${dir}/crds/`);
       await createNamespace(client, kroSubject().namespace);
     },
     async start(cp: ControlPlane, options) {

@@ -104,7 +104,7 @@ test-e2e: deps binaries registry-binaries chromium ## end-to-end tests against o
 test: lint typecheck test-unit test-e2e ## every check: lint, types, unit, e2e
 
 .PHONY: bench
-bench: deps binaries ## benchmark against fresh local control planes (prints a table; ~5-10 min)
+bench: deps binaries ## Orkestra vs kro vs a plain-client floor (builds kro once; long with kro; docs/bench.md)
 	$(NODE) bench/bench.ts $(BENCH_ARGS)
 
 .PHONY: chaos

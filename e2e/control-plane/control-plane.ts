@@ -12,6 +12,8 @@ import { httpGet } from './probe.ts';
 export interface ControlPlaneOptions {
   /** Start kube-controller-manager (garbage collector, namespace, deployment, replicaset, serviceaccount). Default true. */
   readonly controllerManager?: boolean;
+  /** Extra kube-controller-manager flags (the benchmark lifts its client rate limit). */
+  readonly controllerManagerArgs?: readonly string[];
   /** Readiness deadline per component. Default 60 s. */
   readonly timeoutMs?: number;
   /** Extra kube-apiserver flags, e.g. `--watch-cache=false`. */
@@ -189,6 +191,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
           '--use-service-account-credentials=false',
           `--service-account-private-key-file=${creds.serviceAccountKeyFile}`,
           `--root-ca-file=${caFile}`,
+          ...(options.controllerManagerArgs ?? []),
         ],
         join(dir, 'kube-controller-manager.log'),
       );

@@ -110,6 +110,8 @@ bench: deps binaries ## Orkestra vs kro vs a plain-client floor (builds kro once
 .PHONY: chaos
 chaos: deps binaries ## fault injection against fresh local control planes (prints a table; < 20 min)
 	$(NODE) e2e/chaos/run.ts $(CHAOS_ARGS)
+	@echo "sharded failover: one of four replicas SIGKILLed, 10 times"
+	$(NODE) bench/replicas.ts --failover --replicas 4 --kills 10
 
 .PHONY: cluster-up
 cluster-up: deps binaries ## start the local control plane in the background; writes .orkestra/kubeconfig

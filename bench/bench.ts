@@ -28,6 +28,12 @@ import { type ControllerSeries, emptySeries, summarize, table } from './report.t
 import { scaleRun } from './scale.ts';
 import { percentile } from './stats.ts';
 
+// `--replicas 1,2,4` (and `--failover`) is the scale-out benchmark, bench/replicas.ts, with its own flags.
+if (process.argv.some((a) => /^--(replicas|failover)(=|$)/.test(a))) {
+  await import('./replicas.ts');
+  process.exit(process.exitCode ?? 0);
+}
+
 const { values } = parseArgs({
   options: {
     n: { type: 'string', default: '1000' },

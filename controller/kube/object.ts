@@ -45,6 +45,8 @@ export interface KubeStatus {
   message?: string;
   reason?: string;
   code?: number;
+  /** Set on 429 and some 5xx answers: how long the server asks the client to wait. */
+  details?: { retryAfterSeconds?: number };
 }
 
 /** Where an object lives: `namespace/name`, or `name` for cluster-scoped objects. */

@@ -166,6 +166,29 @@ test('a failing watch backs off and resumes from the last resourceVersion withou
   assert.equal(watches[1]?.query.resourceVersion, watches[0]?.query.resourceVersion);
 });
 
+test('a 429 waits the Retry-After the server gives, not the growing backoff', async () => {
+  const busy = async () => {
+    const status = { code: 429, reason: 'TooManyRequests', message: 'storage is (re)initializing' };
+    throw new ApiError('WATCH', '/x', 429, { ...status, details: { retryAfterSeconds: 0 } }, 'busy');
+  };
+  const { client, calls } = scriptedClient([[cm('a', '1')]], [busy, busy, busy]);
+  // A backoff of a minute would stall this test past its 2 s deadline if 429 took that path.
+  const r = startReflector({
+    client,
+    resource,
+    backoffInitialMs: 60_000,
+    backoffMaxMs: 60_000,
+    logger: { info() {}, error() {} },
+  });
+  try {
+    await until(() => calls.filter((c) => c.kind === 'watch').length >= 4, 'the watch after three 429s');
+  } finally {
+    await r.stop();
+  }
+  assert.equal(calls.filter((c) => c.kind === 'list').length, 1);
+  assert.equal(r.lastError(), undefined);
+});
+
 test('a re-created object (new uid, same name) is a delete then an add', async () => {
   const seen: string[] = [];
   const { client, calls } = scriptedClient(

@@ -263,6 +263,14 @@ export function startReflector(options: ReflectorOptions): Reflector {
           resourceVersion = undefined;
           continue;
         }
+        const retryAfterMs = serverRetryAfterMs(err, backoffMaxMs);
+        if (retryAfterMs !== undefined) {
+          // 429 (e.g. a new CRD's watch cache still initialising): wait as long as the server asks,
+          // as client-go's watch does, rather than growing the backoff toward its 30 s cap.
+          logger?.info('API server asked to retry later', { ...log, retryAfterMs, err: (err as Error).message });
+          await sleep(retryAfterMs, stopper.signal);
+          continue;
+        }
         logger?.error('list/watch failed, backing off', { ...log, err: (err as Error).message });
         setError(err instanceof Error ? err : new Error(String(err)));
         await sleep(nextDelay(), stopper.signal);
@@ -285,4 +293,10 @@ export function startReflector(options: ReflectorOptions): Reflector {
       if (!synced) rejectSynced(new Error(`reflector for ${log.resource} stopped before syncing`));
     },
   };
+}
+
+/** The wait a 429 answer asks for (its Retry-After, 1 s when absent), capped; undefined for other errors. */
+function serverRetryAfterMs(err: unknown, capMs: number): number | undefined {
+  if (!(err instanceof ApiError) || err.status !== 429) return undefined;
+  return Math.min((err.details?.details?.retryAfterSeconds ?? 1) * 1000, capMs);
 }

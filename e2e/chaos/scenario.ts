@@ -7,7 +7,13 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { percentile } from '../../bench/stats.ts';
-import { type ApiClient, createApiClient, isConflict, loadKubeConfig } from '../../controller/kube/api-client.ts';
+import {
+  type ApiClient,
+  createApiClient,
+  isConflict,
+  isNotFound,
+  loadKubeConfig,
+} from '../../controller/kube/api-client.ts';
 import type { KubeObject } from '../../controller/kube/object.ts';
 import { type ControlPlane, startControlPlane } from '../control-plane/control-plane.ts';
 import { kubeconfigYaml, writeKubeconfig } from '../control-plane/kubeconfig.ts';
@@ -18,7 +24,10 @@ import { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
 import {
   applyKatalog,
   createWebsite,
+  crPath,
+  GROUP,
   KATALOG_PATH,
+  KIND,
   NAMESPACE,
   pool,
   startChurn,
@@ -147,6 +156,49 @@ async function boxRunning(admin: ApiClient): Promise<void> {
 }
 
 /**
+ * kube-controller-manager's garbage collector picks up a new CRD's kind only at its next discovery
+ * resync (up to 30 s), and until then leaves that kind's dependents behind. A real cluster installs
+ * its CRDs long before; here the faults start within seconds, so wait until the collector has
+ * removed a probe ConfigMap owned by a deleted Website — orphans counted later are then Orkestra's.
+ */
+async function garbageCollectorWatchesWebsites(admin: ApiClient): Promise<void> {
+  const owner = await admin.request<KubeObject>({
+    method: 'POST',
+    path: crPath(),
+    body: { apiVersion: `${GROUP}/v1`, kind: KIND, metadata: { name: 'gc-probe', namespace: NAMESPACE } },
+  });
+  const probe = `/api/v1/namespaces/${NAMESPACE}/configmaps/gc-probe`;
+  await admin.request({
+    method: 'POST',
+    path: `/api/v1/namespaces/${NAMESPACE}/configmaps`,
+    body: {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {
+        name: 'gc-probe',
+        namespace: NAMESPACE,
+        ownerReferences: [{ apiVersion: `${GROUP}/v1`, kind: KIND, name: 'gc-probe', uid: owner.metadata.uid ?? '' }],
+      },
+    },
+  });
+  await admin.request({ method: 'DELETE', path: crPath('gc-probe') });
+  await eventually(
+    "the garbage collector to delete a deleted Website's ConfigMap",
+    async () => {
+      try {
+        await admin.request({ method: 'GET', path: probe });
+        return false;
+      } catch (err) {
+        if (isNotFound(err)) return true;
+        throw err;
+      }
+    },
+    120_000,
+    250,
+  );
+}
+
+/**
  * A fresh control plane, the controller(s) behind the proxy, and `scale.websites` Websites
  * converged. `close` tears all of it down.
  */
@@ -194,6 +246,8 @@ export async function openEnvironment(
       path: '/api/v1/namespaces',
       body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } } satisfies KubeObject,
     });
+    await garbageCollectorWatchesWebsites(admin);
+    at('garbage collector follows Websites');
     await Promise.all(controllers.map((c) => c.start()));
     await applyKatalog(admin, env.revision);
     await boxRunning(admin);

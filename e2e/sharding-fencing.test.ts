@@ -44,8 +44,10 @@ let cp: ControlPlane;
 let client: ApiClient;
 const replicas: Replica[] = [];
 
-// The hook: answers each reconcile with a ConfigMap showing the CR's round, unless held.
-let holding = false;
+// The hook: answers each reconcile with a ConfigMap showing the CR's round, except those for the
+// round being held. Only that round is held: a late re-reconcile of an earlier round, in flight when
+// holding starts, would otherwise be held too and keep the held round's reconcile queued behind it.
+let holdRound: string | undefined;
 const held: (() => void)[] = [];
 const asked: HookRequest[] = [];
 const hook = http.createServer((req, res) => {
@@ -64,7 +66,7 @@ const hook = http.createServer((req, res) => {
         }),
       );
     };
-    if (holding) held.push(answer);
+    if (round === holdRound) held.push(answer);
     else answer();
   });
 });
@@ -150,7 +152,7 @@ describe('orkestra run --shard: write fencing', () => {
     const cr = `cr${i}`;
 
     // a starts a reconcile of its CR and waits on the hook; it is paused right there.
-    holding = true;
+    holdRound = '2';
     await setRound(i, cr, '2');
     await eventually('a to ask the hook about round 2', () =>
       asked.some(
@@ -160,7 +162,7 @@ describe('orkestra run --shard: write fencing', () => {
     a.child.kill('SIGSTOP');
     const pausedAt = Date.now();
     // The answer reaches a's socket while it is paused; b takes the box once a's Lease expires.
-    holding = false;
+    holdRound = undefined;
     for (const answer of held.splice(0)) answer();
     await eventually(
       'b to hold the box of the paused replica',

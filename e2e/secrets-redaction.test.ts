@@ -33,13 +33,8 @@ before(async () => {
   await client.request({ method: 'POST', path: '/api/v1/namespaces', body: { metadata: { name: NS } } });
   await createCrd(client, typedCrd(KIND));
   orkestra = startOrkestra(['--listen', '127.0.0.1:0']);
-  // Loading the controller's modules can take longer than baseUrl()'s own wait on a loaded machine.
-  await eventually(
-    'orkestra to listen',
-    () => orkestra.lines.some((l) => l.msg === 'serving health, metrics and API'),
-    90_000,
-    100,
-  );
+  // Loading the controller's modules can take longer than baseUrl()'s default wait on a loaded machine.
+  await orkestra.baseUrl(90_000);
   const katalog = hostileKatalog(KATALOG, KIND, {
     operatorBox: {
       reconcile: {

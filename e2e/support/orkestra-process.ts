@@ -12,7 +12,8 @@ export interface OrkestraProcess {
   readonly child: ChildProcess;
   readonly lines: Record<string, unknown>[];
   /** http://host:port of the health, metrics and Control Center server, once it listens. */
-  baseUrl(): Promise<string>;
+  /** Waits (20 s unless told; module loading is slower on a loaded machine) for the listen line. */
+  baseUrl(timeoutMs?: number): Promise<string>;
   /** Resident set size now, in bytes (Linux). */
   rss(): number;
   /** Requests the controller made to the API server with this method (WATCH counted apart). */
@@ -48,11 +49,11 @@ export function startOrkestra(args: readonly string[], options: StartOptions = {
     }
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const baseUrl = async () => {
+  const baseUrl = async (timeoutMs = 20_000) => {
     const address = await eventually(
       'orkestra to listen',
       () => lines.find((l) => l.msg === 'serving health, metrics and API')?.address as string | undefined,
-      20_000,
+      timeoutMs,
     );
     return `http://${address}`;
   };

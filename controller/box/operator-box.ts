@@ -54,6 +54,12 @@ export interface BoxStatusSnapshot {
 export interface BoxHandle {
   /** Enqueues the custom resource with this UID (a child of it changed). */
   enqueueUid(uid: string): void;
+  /** Whether the box's cache holds a custom resource with this UID; undefined until it has synced. */
+  knowsUid(uid: string): boolean | undefined;
+  /** Runs work started outside a reconcile (the orphan sweep) under the box's write fence. */
+  fenced<T>(work: () => T): T;
+  /** The box's logger (controller, crd). */
+  readonly logger: Logger;
 }
 
 /**
@@ -161,18 +167,21 @@ const UID_INDEX = 'uid';
 
 export function startOperatorBox(initial: BoxConfig, deps: OperatorBoxDeps): OperatorBox {
   let config = initial;
-  const handle: BoxHandle = {
-    enqueueUid(uid) {
-      for (const obj of reflector.cache.byIndex(UID_INDEX, uid)) enqueue(obj);
-    },
-  };
-  let reconciler = deps.reconcilerFor(config, handle);
-  let inNamespace = namespaceFilter(config.box);
-  const health = createHealth(config.box.operatorBox?.reconcile?.queue?.failureThreshold ?? DEFAULTS.failureThreshold);
   const logger = deps.logger.child({
     controller: config.id,
     crd: `${config.resource.plural}.${config.resource.group}`,
   });
+  const handle: BoxHandle = {
+    enqueueUid(uid) {
+      for (const obj of reflector.cache.byIndex(UID_INDEX, uid)) enqueue(obj);
+    },
+    knowsUid: (uid) => (reflector.hasSynced() ? reflector.cache.byIndex(UID_INDEX, uid).length > 0 : undefined),
+    fenced: (work) => runFenced(deps.fence, work),
+    logger,
+  };
+  let reconciler = deps.reconcilerFor(config, handle);
+  let inNamespace = namespaceFilter(config.box);
+  const health = createHealth(config.box.operatorBox?.reconcile?.queue?.failureThreshold ?? DEFAULTS.failureThreshold);
   let stopping = false;
   let swaps = 0;
   let lastPhase: RunningPhase = 'Pending';

@@ -58,6 +58,8 @@ export interface ChildWatchSet {
     force: boolean,
     signal: AbortSignal,
   ): Promise<KubeObject>;
+  /** The watches acquired so far whose caches are synced and served now. */
+  synced(): Promise<HeldWatch[]>;
   /** Releases the box's child watches. */
   close(): Promise<void>;
 }
@@ -183,6 +185,11 @@ export function childWatchSet(deps: ChildWatchSetDeps): ChildWatchSet {
       await Promise.all(compiled.childKinds.map(take));
     },
     applyTracked,
+    async synced() {
+      const held = [...acquired.values()];
+      const ready = await Promise.allSettled(held.map((h) => h.watch.ready()));
+      return held.filter((_, i) => ready[i]?.status === 'fulfilled');
+    },
     async close() {
       closed = true;
       for (const cancel of unserved.values()) cancel();

@@ -22,6 +22,7 @@ import { ensureFinalizers } from './finalizers.ts';
 import { Halt } from './halt.ts';
 import { type HookRuntime, hookStage } from './hooks.ts';
 import { childrenAfter, observeChildren, templateKeys } from './observe-children.ts';
+import { orphanSweep } from './orphan-sweep.ts';
 import { FINALIZER, type Owner } from './ownership.ts';
 import { renderChildren } from './render.ts';
 import { applyProblem, keptStatusFields, type StatusKeyMemory, statusFields, writeStatus } from './status.ts';
@@ -39,6 +40,11 @@ export interface DeclarativeDeps {
   readonly applyCounter?: (boxId: string) => ApplyCounter;
   /** Enqueues the parent with this UID in the owning box; children call it on every change. */
   readonly enqueueOwner: (uid: string) => void;
+  /**
+   * The box running this reconciler: with it, the children of custom resources that are gone are
+   * removed by Orkestra (the orphan sweep), not left to the garbage collector alone.
+   */
+  readonly box?: Pick<BoxHandle, 'knowsUid' | 'fenced' | 'logger'>;
   /** Status keys of the last status apply per custom resource; outlives a box's reconcilers. */
   readonly statusKeys?: StatusKeyMemory;
   /** Typed-hook workers and hook metrics; remote hooks need nothing more than the client. */
@@ -74,14 +80,34 @@ export function declarativeReconciler(
   const countApply = deps.applyCounter?.(config.id);
   const finalizers = [FINALIZER, ...config.katalogFinalizers, ...(config.box.operatorBox?.runtime?.finalizers ?? [])];
   const keys = templateKeys(compiled);
+  const box = deps.box;
+  const sweep = box
+    ? orphanSweep({
+        client,
+        box: config,
+        resource: config.resource,
+        knowsUid: box.knowsUid,
+        watches: async () => (await watchSet.synced()).map((h) => ({ resource: h.resource, cache: h.watch.cache })),
+        enqueueOwner: deps.enqueueOwner,
+        fenced: box.fenced,
+        logger: box.logger,
+      })
+    : undefined;
   const watchSet = childWatchSet({
     config,
     childKinds: compiled.childKinds,
     client,
     discovery,
     childWatches: deps.childWatches,
-    enqueueOwner: deps.enqueueOwner,
+    // A child whose owner the box's cache does not know may have outlived it.
+    enqueueOwner: (uid) => {
+      if (sweep && box?.knowsUid(uid) === false) sweep.request();
+      else deps.enqueueOwner(uid);
+    },
   });
+  // The first reconcile comes once the box's cache has synced: children orphaned while no
+  // controller ran are swept then.
+  let swept = false;
   const hooks = hookStage({
     boxId: config.id,
     compiled,
@@ -157,11 +183,17 @@ export function declarativeReconciler(
   const reconcile = async (ctx: ReconcileContext) => {
     const cached = ctx.object;
     if (!cached) {
-      // Gone: owner-referenced children go with it; the rest went in the deletion path.
+      // Gone: its owner-referenced children are swept (the garbage collector may be slow or
+      // absent); the rest went in the deletion path.
       statusKeys.delete(statusKey(ctx));
+      sweep?.request();
       return undefined;
     }
     const w = await watchSet.childWatches(cached.metadata.uid ?? '');
+    if (!swept) {
+      swept = true;
+      sweep?.request();
+    }
     const owner: Owner = { katalog: config.katalog, box: config.name, object: cached };
     const emit: Emit = (type, reason, message) => {
       if (compiled.eventsEnabled) deps.events?.event(cached, type, reason, message);
@@ -221,7 +253,9 @@ export function declarativeReconciler(
 
   return Object.assign(reconcile, {
     open: () => watchSet.open(),
-    close: async () => void (await Promise.all([watchSet.close(), hooks.close()])),
+    // The sweep stops before the watches it reads are released.
+    close: async () =>
+      void (await Promise.all([sweep?.close().then(watchSet.close) ?? watchSet.close(), hooks.close()])),
   });
 }
 
@@ -233,6 +267,7 @@ export function declarativeBoxes(deps: Omit<DeclarativeDeps, 'enqueueOwner' | 's
       declarativeReconciler(config, compileBoxCached(config.name, config.box), {
         ...deps,
         enqueueOwner: handle.enqueueUid,
+        box: handle,
         statusKeys,
       }),
     // A child kind may be served only once its CRD is: discovery forgets and re-checks it.

@@ -45,8 +45,11 @@ export interface KubeStatus {
   message?: string;
   reason?: string;
   code?: number;
-  /** Set on 429 and some 5xx answers: how long the server asks the client to wait. */
-  details?: { retryAfterSeconds?: number };
+  /**
+   * `retryAfterSeconds` is set on 429 and some 5xx answers: how long the server asks the client to
+   * wait; `name` on a 404 for an object the server looked up (absent when the path is unknown).
+   */
+  details?: { retryAfterSeconds?: number; name?: string; group?: string; kind?: string };
 }
 
 /** Where an object lives: `namespace/name`, or `name` for cluster-scoped objects. */

@@ -14,7 +14,7 @@
 // A child without an owner reference to its owner is never swept: either the owner was deleted
 // with --cascade=orphan (the collector removed the reference on purpose), or the child sits where
 // references cannot reach (another namespace, cluster scope) and Orkestra's finalizer removes it.
-import { type ApiClient, isConflict, isNotFound, resourcePath } from '../kube/api-client.ts';
+import { type ApiClient, ApiError, isConflict, isNotFound, resourcePath } from '../kube/api-client.ts';
 import type { Cache } from '../kube/cache.ts';
 import { BOX_LABEL, KATALOG_LABEL, OWNER_UID_LABEL } from '../kube/child-watches.ts';
 import type { KubeObject, ResourceRef } from '../kube/object.ts';
@@ -56,12 +56,26 @@ export function orphanCandidates(
   return [...groups].map(([ownerUid, g]) => ({ ownerUid, ...g }));
 }
 
-/** The owner as the API server has it now: 'gone', or 'alive' with the UID it carries. */
-export type LiveOwner = { readonly state: 'gone' } | { readonly state: 'alive'; readonly uid: string | undefined };
+/**
+ * The owner as the API server has it now: 'gone', 'alive' with the UID it carries, or 'unknown'
+ * when the server could not look it up (its kind not served: a CRD being re-registered after a
+ * restart answers 404 for the whole path, naming no object).
+ */
+export type LiveOwner =
+  | { readonly state: 'gone' }
+  | { readonly state: 'alive'; readonly uid: string | undefined }
+  | { readonly state: 'unknown' };
 
 /** Whether the owner a child names is gone for good: not found, or its name now holds another UID. */
 export function ownerGone(live: LiveOwner, ownerUid: string): boolean {
-  return live.state === 'gone' || live.uid !== ownerUid;
+  return live.state === 'gone' || (live.state === 'alive' && live.uid !== ownerUid);
+}
+
+/** What a failed live GET of the owner `name` says about it; other errors are thrown on. */
+export function ownerLookupFailure(err: unknown, name: string): LiveOwner {
+  if (!isNotFound(err)) throw err;
+  // Only a 404 that names the object proves it absent; one for the path proves nothing.
+  return err instanceof ApiError && err.details?.details?.name === name ? { state: 'gone' } : { state: 'unknown' };
 }
 
 export interface OrphanSweepDeps {
@@ -90,7 +104,7 @@ export interface OrphanSweep {
   close(): Promise<void>;
 }
 
-/** An owner found alive although the cache lacks it is not looked up again for this long. */
+/** An owner found alive (or not to be judged) although the cache lacks it is not looked up again for this long. */
 const ALIVE_MEMORY_MS = 60_000;
 /** A sweep that could not look an owner up or delete a child runs again after this long. */
 const RETRY_MS = 1_000;
@@ -112,8 +126,7 @@ export function orphanSweep(deps: OrphanSweepDeps): OrphanSweep {
       });
       return { state: 'alive', uid: got.metadata.uid };
     } catch (err) {
-      if (isNotFound(err)) return { state: 'gone' };
-      throw err;
+      return ownerLookupFailure(err, group.owner.name);
     }
   }
 

@@ -2,8 +2,8 @@
 // kube-controller-manager's garbage collector: this suite's control plane runs without one, so
 // every child that disappears here was deleted by Orkestra. A custom resource deleted while the
 // controller runs, a child created for an owner already gone (a reconcile that raced the
-// deletion), and custom resources deleted — or deleted and re-created under the same name —
-// while no controller ran are all covered; children of live custom resources, and a child whose
+// deletion), and custom resources deleted — or deleted and re-created under the same name, or
+// every one of them — while no controller ran are all covered; children of live custom resources, and a child whose
 // owner reference was taken away (as `--cascade=orphan` does), are left alone.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -15,7 +15,7 @@ import {
   MANAGED_BY_LABEL,
   OWNER_UID_LABEL,
 } from '../controller/kube/child-watches.ts';
-import type { KubeObject } from '../controller/kube/object.ts';
+import type { KubeList, KubeObject } from '../controller/kube/object.ts';
 import { type ControlPlane, startControlPlane } from './control-plane/control-plane.ts';
 import { getOrUndefined, type InProcessController, startInProcessController } from './support/controller.ts';
 import { createCrd, testCrd } from './support/crds.ts';
@@ -240,6 +240,38 @@ describe('children of a gone custom resource, with no garbage collector', () => 
         children.every((c) => c.metadata.ownerReferences?.every((r) => r.uid === renewed.metadata.uid)),
         `the children name only the new Site as owner (old children: ${oldChildren.map((c) => c.metadata.uid).join(', ')})`,
       );
+    } finally {
+      if (!running) startController();
+    }
+  });
+
+  test('every custom resource deleted while no controller ran: swept at start-up with none left to reconcile', async () => {
+    const last = await createSite('last');
+    await childrenOf('last', last.metadata.uid);
+
+    await stopController();
+    try {
+      const sites = await client.request<KubeList<KubeObject>>({ method: 'GET', path: crPath() });
+      for (const site of sites.items) await client.request({ method: 'DELETE', path: crPath(site.metadata.name) });
+      await eventually(
+        'no Site left',
+        async () => (await client.request<KubeList<KubeObject>>({ method: 'GET', path: crPath() })).items.length === 0,
+      );
+      assert.ok(await configMap('last-config'), "the deleted Site's ConfigMap outlives it while no controller runs");
+      startController();
+      await eventually(
+        "no child of the box's left",
+        async () => {
+          const left = await client.request<KubeList<KubeObject>>({
+            method: 'GET',
+            path: cmPath(),
+            query: { labelSelector: `${BOX_LABEL}=${BOX}` },
+          });
+          return left.items.length === 0 || undefined;
+        },
+        30_000,
+      );
+      await gone('last');
     } finally {
       if (!running) startController();
     }

@@ -56,6 +56,8 @@ export interface BoxHandle {
   enqueueUid(uid: string): void;
   /** Whether the box's cache holds a custom resource with this UID; undefined until it has synced. */
   knowsUid(uid: string): boolean | undefined;
+  /** Resolves once the box's cache has synced for the first time. */
+  synced(): Promise<void>;
   /** Runs work started outside a reconcile (the orphan sweep) under the box's write fence. */
   fenced<T>(work: () => T): T;
   /** The box's logger (controller, crd). */
@@ -176,6 +178,8 @@ export function startOperatorBox(initial: BoxConfig, deps: OperatorBoxDeps): Ope
       for (const obj of reflector.cache.byIndex(UID_INDEX, uid)) enqueue(obj);
     },
     knowsUid: (uid) => (reflector.hasSynced() ? reflector.cache.byIndex(UID_INDEX, uid).length > 0 : undefined),
+    // Deferred: the first reconciler is built, and may ask, before the reflector below exists.
+    synced: () => Promise.resolve().then(() => reflector.waitForSync()),
     fenced: (work) => runFenced(deps.fence, work),
     logger,
   };

@@ -44,7 +44,7 @@ export interface DeclarativeDeps {
    * The box running this reconciler: with it, the children of custom resources that are gone are
    * removed by Orkestra (the orphan sweep), not left to the garbage collector alone.
    */
-  readonly box?: Pick<BoxHandle, 'knowsUid' | 'fenced' | 'logger'>;
+  readonly box?: Pick<BoxHandle, 'knowsUid' | 'synced' | 'fenced' | 'logger'>;
   /** Status keys of the last status apply per custom resource; outlives a box's reconcilers. */
   readonly statusKeys?: StatusKeyMemory;
   /** Typed-hook workers and hook metrics; remote hooks need nothing more than the client. */
@@ -87,7 +87,11 @@ export function declarativeReconciler(
         box: config,
         resource: config.resource,
         knowsUid: box.knowsUid,
-        watches: async () => (await watchSet.synced()).map((h) => ({ resource: h.resource, cache: h.watch.cache })),
+        // Every kind the box renders, even with no custom resource left to have acquired it.
+        watches: async () => {
+          await watchSet.open();
+          return (await watchSet.synced()).map((h) => ({ resource: h.resource, cache: h.watch.cache }));
+        },
         enqueueOwner: deps.enqueueOwner,
         fenced: box.fenced,
         logger: box.logger,
@@ -105,9 +109,11 @@ export function declarativeReconciler(
       else deps.enqueueOwner(uid);
     },
   });
-  // The first reconcile comes once the box's cache has synced: children orphaned while no
-  // controller ran are swept then.
-  let swept = false;
+  // Children orphaned while no controller ran are swept once the box's cache has synced.
+  box?.synced().then(
+    () => sweep?.request(),
+    () => {},
+  );
   const hooks = hookStage({
     boxId: config.id,
     compiled,
@@ -190,10 +196,6 @@ export function declarativeReconciler(
       return undefined;
     }
     const w = await watchSet.childWatches(cached.metadata.uid ?? '');
-    if (!swept) {
-      swept = true;
-      sweep?.request();
-    }
     const owner: Owner = { katalog: config.katalog, box: config.name, object: cached };
     const emit: Emit = (type, reason, message) => {
       if (compiled.eventsEnabled) deps.events?.event(cached, type, reason, message);

@@ -84,8 +84,9 @@ test('ownerLookupFailure: only a 404 naming the owner proves it gone; a 404 for 
 function harness(
   objects: KubeObject[],
   owners: Record<string, string>,
-  options: { synced?: boolean; known?: string[] } = {},
+  options: { synced?: boolean; known?: string[]; refuseDeletes?: number } = {},
 ) {
+  let refusals = options.refuseDeletes ?? 0;
   const calls: ApiRequest[] = [];
   const enqueued: string[] = [];
   const fenced: string[] = [];
@@ -98,6 +99,7 @@ function harness(
         if (uid === undefined) throw new ApiError('GET', req.path, 404, { reason: 'NotFound', details: { name } }, '');
         return { apiVersion: 'example.com/v1', kind: 'Site', metadata: { name, uid } };
       }
+      if (refusals-- > 0) throw new ApiError('DELETE', req.path, 403, { reason: 'Forbidden' }, '');
       return {};
     },
   } as unknown as ApiClient;
@@ -178,5 +180,17 @@ test('orphanSweep: requests while a sweep waits are coalesced into one', async (
   for (let i = 0; i < 10; i++) h.sweep.request();
   await h.sweep.idle();
   assert.equal(h.calls.filter((c) => c.method === 'GET').length, 1);
+  await h.sweep.close();
+});
+
+test('orphanSweep: a delete that failed is retried after a pause', async () => {
+  const h = harness([child('a-1', 'gone-a', { owner: 'a' })], {}, { refuseDeletes: 1 });
+  h.sweep.request();
+  // idle() waits out the retry too.
+  await h.sweep.idle();
+  assert.deepEqual(
+    h.calls.map((c) => c.method),
+    ['GET', 'DELETE', 'GET', 'DELETE'],
+  );
   await h.sweep.close();
 });

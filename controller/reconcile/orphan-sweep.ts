@@ -106,16 +106,21 @@ export interface OrphanSweep {
 
 /** An owner found alive (or not to be judged) although the cache lacks it is not looked up again for this long. */
 const ALIVE_MEMORY_MS = 60_000;
-/** A sweep that could not look an owner up or delete a child runs again after this long. */
-const RETRY_MS = 1_000;
+/**
+ * A sweep that could not look an owner up or delete a child runs again after 1 s, doubling up to
+ * 5 min while it keeps failing (a child kind the controller may not delete, say).
+ */
+const RETRY_MS = { first: 1_000, max: 300_000 };
 
 export function orphanSweep(deps: OrphanSweepDeps): OrphanSweep {
   const coalesceMs = deps.coalesceMs ?? 200;
   const aliveSince = new Map<string, number>();
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let timerDue = 0;
   let running: Promise<void> | undefined;
   let again = false;
   let failed = false;
+  let retryMs = RETRY_MS.first;
   let closed = false;
 
   async function liveOwner(group: OrphanGroup): Promise<LiveOwner> {
@@ -153,7 +158,7 @@ export function orphanSweep(deps: OrphanSweepDeps): OrphanSweep {
 
   async function sweepOnce(): Promise<void> {
     const known = (uid: string) => deps.knowsUid(uid);
-    // Until the box's cache has synced, every owner looks absent: the first reconcile asks again.
+    // Until the box's cache has synced every owner looks absent; the sweep is asked for once it has.
     if (known('') === undefined) return;
     const now = Date.now();
     for (const [uid, since] of aliveSince) if (now - since > ALIVE_MEMORY_MS) aliveSince.delete(uid);
@@ -191,6 +196,7 @@ export function orphanSweep(deps: OrphanSweepDeps): OrphanSweep {
 
   function schedule(delayMs: number) {
     if (closed || timer !== undefined || running !== undefined) return;
+    timerDue = Date.now() + delayMs;
     timer = setTimeout(() => {
       timer = undefined;
       again = false;
@@ -202,9 +208,14 @@ export function orphanSweep(deps: OrphanSweepDeps): OrphanSweep {
         })
         .finally(() => {
           running = undefined;
-          // A failed lookup or delete retries after a pause rather than at once.
-          if (failed) schedule(RETRY_MS);
-          else if (again) schedule(coalesceMs);
+          // A failed lookup or delete retries after a growing pause rather than at once.
+          if (failed) {
+            schedule(again ? coalesceMs : retryMs);
+            retryMs = Math.min(retryMs * 2, RETRY_MS.max);
+          } else {
+            retryMs = RETRY_MS.first;
+            if (again) schedule(coalesceMs);
+          }
         });
     }, delayMs);
     timer.unref?.();
@@ -212,8 +223,16 @@ export function orphanSweep(deps: OrphanSweepDeps): OrphanSweep {
 
   return {
     request() {
-      if (running !== undefined) again = true;
-      else schedule(coalesceMs);
+      if (running !== undefined) {
+        again = true;
+        return;
+      }
+      // News (a deletion, a stray child) does not wait out the pause after a failure.
+      if (timer !== undefined && timerDue > Date.now() + coalesceMs) {
+        clearTimeout(timer);
+        timer = undefined;
+      }
+      schedule(coalesceMs);
     },
     async idle() {
       while (timer !== undefined || running !== undefined) {

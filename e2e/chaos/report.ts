@@ -16,6 +16,9 @@ export function resultsTable(results: readonly ScenarioResult[]): string {
   return rows.join('\n');
 }
 
+/** The phases of a start or a takeover, in the order they happen (see takeoverPhases). */
+const PHASES = ['spawned', 'listening', 'leading', 'root started', 'CRs listed', 'converged'];
+
 /**
  * Where the re-convergences of the scenarios that start or hand over a controller went: each
  * phase's p50 / max in seconds from the fault, and the child applies by result (how much of the
@@ -24,7 +27,7 @@ export function resultsTable(results: readonly ScenarioResult[]): string {
 export function phasesTable(results: readonly ScenarioResult[]): string {
   const traced = results.filter((r) => r.phasesMs);
   if (traced.length === 0) return '';
-  const phases = [...new Set(traced.flatMap((r) => Object.keys(r.phasesMs ?? {})))];
+  const phases = PHASES.filter((p) => traced.some((r) => r.phasesMs?.[p]));
   const rows = [
     `| scenario (s from the fault, p50 / max) | ${phases.join(' | ')} | applies |`,
     `|---|${phases.map(() => '---|').join('')}---|`,

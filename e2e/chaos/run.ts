@@ -1,5 +1,5 @@
-// `make chaos`: fault injection against fresh local control planes (two: one controller, and two
-// --leader-elect replicas), each scenario under load. Prints a table and writes e2e/chaos/results/latest.json and latest.md; exits 1
+// `make chaos`: fault injection against fresh local control planes (three, side by side: see
+// ENVIRONMENTS), each scenario under load. Prints a table and writes e2e/chaos/results/latest.json and latest.md; exits 1
 // when anything was orphaned, duplicated, lost, crashed, or a target was missed.
 //
 //   node e2e/chaos/run.ts [--websites 500] [--ops-per-second 10] [--runs-scale 1] [--stall 30] [--only a,b] [--sequential]

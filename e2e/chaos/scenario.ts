@@ -282,14 +282,22 @@ export async function openEnvironment(
   }
 }
 
-/** Creates every Website of the environment that does not exist yet. */
+/**
+ * Creates every Website of the environment that does not exist yet. A create that times out or
+ * fails (a busy API server) is tried again: one that did land answers Conflict the second time.
+ */
 export async function createWebsites(env: ChaosEnv): Promise<void> {
-  await pool(env.names, 16, async (name) => {
-    try {
-      await createWebsite(env.admin, name);
-      env.specs++;
-    } catch (err) {
-      if (!isConflict(err)) throw err;
+  await pool(env.names, 8, async (name) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await createWebsite(env.admin, name);
+        env.specs++;
+        return;
+      } catch (err) {
+        if (isConflict(err)) return;
+        if (attempt === 5) throw err;
+        await sleep(500 * attempt);
+      }
     }
   });
 }

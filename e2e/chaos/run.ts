@@ -78,7 +78,7 @@ const { lease, renew, retry } = scale.lease;
 const takeoverLimitS = (parseDuration(lease) + 2 * parseDuration(retry)) / 1000;
 const table = [
   resultsTable(results),
-  `Leader election (leader-failover): lease duration ${lease}, renew deadline ${renew}, retry period ${retry}; takeover must be < one lease duration + two retry periods = ${takeoverLimitS} s, measured from the SIGKILL until the Lease names the standby. Re-converge is measured from the end of the fault (a controller SIGKILL: the kill itself, so its start-up counts; otherwise the API server or the network back, the Lease taken over) until every Website is Ready with its exact, current children.`,
+  `Leader election (leader-failover): lease duration ${lease}, renew deadline ${renew}, retry period ${retry}; takeover must be < one lease duration + two retry periods = ${takeoverLimitS} s, measured from the SIGKILL until the acquireTime the standby wrote into the Lease. Re-converge is measured from the end of the fault (a controller SIGKILL: the kill itself, so its start-up counts; otherwise the API server or the network back, the Lease taken over) until every Website is Ready with its exact, current children.`,
   phasesTable(results),
 ]
   .filter(Boolean)

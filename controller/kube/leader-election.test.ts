@@ -460,7 +460,7 @@ describe('startLeaderElection against an in-memory API server', () => {
 
   test('a standby tries again the moment the lease it saw expires, not up to 2.2 retry periods later', async (t) => {
     fakeTime(t);
-    const { client, state } = fakeServer();
+    const { client } = fakeServer();
     const a = elect(client, 'a');
     await until(t, 'a leads', () => a.elector.isLeader());
     // b's reads, timed: its last one before the kill saw a's last renewal, and starts the 3 s.

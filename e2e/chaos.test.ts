@@ -1,5 +1,5 @@
 // The fast part of `make chaos`: every fault scenario once, at 30 Websites, with a 5 s network
-// stall and short leader-election durations, on the same two fresh control planes `make chaos`
+// stall and short leader-election durations, on the same fresh control planes `make chaos`
 // uses. Nothing may be orphaned, duplicated, lost or crashed, and every run re-converges within
 // the deadline.
 import assert from 'node:assert/strict';

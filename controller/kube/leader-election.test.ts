@@ -458,6 +458,32 @@ describe('startLeaderElection against an in-memory API server', () => {
     await b.elector.stop();
   });
 
+  test('a standby tries again the moment the lease it saw expires, not up to 2.2 retry periods later', async (t) => {
+    fakeTime(t);
+    const { client } = fakeServer();
+    const a = elect(client, 'a');
+    await until(t, 'a leads', () => a.elector.isLeader());
+    // b's reads, timed: its last one before the kill saw a's last renewal, and starts the 3 s.
+    const reads: number[] = [];
+    const timed = {
+      ...client,
+      request: <T>(req: ApiRequest) => {
+        if (req.method === 'GET') reads.push(Date.now());
+        return client.request<T>(req);
+      },
+    } as ApiClient;
+    // The longest jitter: b tries every 1,100 ms, and without the expiry-aligned retry took the
+    // lease up to 1,100 ms after it expired.
+    const b = elect(timed, 'b', { random: () => 0.9999 });
+    await advance(t, 2_450);
+    await a.elector.stop({ release: false });
+    const expiry = (reads.at(-1) ?? 0) + 3_000;
+    await until(t, 'b leads', () => b.elector.isLeader());
+    const late = Date.now() - expiry;
+    assert.ok(late >= 0 && late <= 20, `b took the lease ${late} ms after it expired`);
+    await b.elector.stop();
+  });
+
   test('a leader whose wall clock is an hour behind keeps its lease (remote times are not compared)', async (t) => {
     fakeTime(t);
     const { client, state } = fakeServer();

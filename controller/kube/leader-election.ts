@@ -22,7 +22,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { ApiClient } from './api-client.ts';
 import { type Clock, monotonicClock } from './clock.ts';
-import { createLeaseLock, jitter, validateDurations } from './lease.ts';
+import { createLeaseLock, expiresAt, jitter, validateDurations } from './lease.ts';
 import type { KubeLogger } from './logger.ts';
 
 export {
@@ -236,7 +236,21 @@ export function startLeaderElection(options: LeaderElectionOptions): LeaderElect
       if (!leading) startLeading();
       armDeadline(startedAt);
     }
-    if (!stopped) schedule(leading ? retryPeriodMs : jitter(retryPeriodMs, random));
+    if (!stopped) schedule(leading ? retryPeriodMs : candidateDelay());
+  }
+
+  /**
+   * A candidate tries again after a jittered retry period, but no later than the moment the lease
+   * it last saw held by another expires: a standby whose leader died otherwise sat out up to
+   * another 2.2 retry periods after the expiry before taking over.
+   */
+  function candidateDelay(): number {
+    const wait = jitter(retryPeriodMs, random);
+    const seen = lock.observation();
+    if (!seen || seen.record.holderIdentity === '' || seen.record.holderIdentity === identity) return wait;
+    // One millisecond past the expiry, so the round finds the lease expired.
+    const untilExpiry = expiresAt(seen) - clock.now() + 1;
+    return untilExpiry > 0 ? Math.min(wait, untilExpiry) : wait;
   }
 
   async function release(): Promise<void> {

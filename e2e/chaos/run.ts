@@ -1,20 +1,21 @@
-// `make chaos`: fault injection against fresh local control planes (two: one controller, and two
-// --leader-elect replicas), each scenario under load. Prints a table and writes e2e/chaos/results/latest.json and latest.md; exits 1
+// `make chaos`: fault injection against fresh local control planes (three, side by side: see
+// ENVIRONMENTS), each scenario under load. Prints a table and writes e2e/chaos/results/latest.json and latest.md; exits 1
 // when anything was orphaned, duplicated, lost, crashed, or a target was missed.
 //
-//   node e2e/chaos/run.ts [--websites 150] [--ops-per-second 10] [--runs-scale 1] [--stall 30] [--only a,b] [--sequential]
+//   node e2e/chaos/run.ts [--websites 500] [--ops-per-second 10] [--runs-scale 1] [--stall 30] [--only a,b] [--sequential]
 //
 // --runs-scale 0.25 runs each scenario a quarter as often (at least once), for a quick look.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { resultsTable } from './report.ts';
+import { parseDuration } from '../../controller/box/duration.ts';
+import { phasesTable, resultsTable } from './report.ts';
 import { openEnvironment, runFaults, type Scale, type ScenarioResult } from './scenario.ts';
 import { ENVIRONMENTS, SCENARIOS } from './scenarios/index.ts';
 
 const { values } = parseArgs({
   options: {
-    websites: { type: 'string', default: '150' },
+    websites: { type: 'string', default: '500' },
     'ops-per-second': { type: 'string', default: '10' },
     'runs-scale': { type: 'string', default: '1' },
     stall: { type: 'string', default: '30' },
@@ -73,7 +74,15 @@ if (values.sequential) for (const [i] of ENVIRONMENTS.entries()) await runEnviro
 else await Promise.all(ENVIRONMENTS.map((_, i) => runEnvironment(i)));
 results.sort((a, b) => SCENARIOS.findIndex((s) => s.name === a.name) - SCENARIOS.findIndex((s) => s.name === b.name));
 const wallS = (performance.now() - started) / 1000;
-const table = resultsTable(results);
+const { lease, renew, retry } = scale.lease;
+const takeoverLimitS = (parseDuration(lease) + 2 * parseDuration(retry)) / 1000;
+const table = [
+  resultsTable(results),
+  `Leader election (leader-failover): lease duration ${lease}, renew deadline ${renew}, retry period ${retry}; takeover must be < one lease duration + two retry periods = ${takeoverLimitS} s, measured from the SIGKILL until the acquireTime the standby wrote into the Lease. Re-converge is measured from the end of the fault (a controller SIGKILL: the kill itself, so its start-up counts; otherwise the API server or the network back, the Lease taken over) until every Website is Ready with its exact, current children.`,
+  phasesTable(results),
+]
+  .filter(Boolean)
+  .join('\n\n');
 const summary = `${setups.join('; ')}. ${results.length} scenarios, ${scale.websites} Websites × 3 children, ${scale.opsPerSecond} CR writes/s during each fault; total ${wallS.toFixed(0)} s on ${cpus().length} cores, load average ${loadavg()
   .map((l) => l.toFixed(1))
   .join(' ')}`;

@@ -99,6 +99,13 @@ export interface ScenarioResult {
   readonly reconvergeMs: { readonly p50: number; readonly max: number };
   readonly takeoverMs?: { readonly p50: number; readonly max: number };
   readonly requestsPerConvergedCr: number;
+  /**
+   * Where a re-convergence went, for the scenarios that start a controller or hand over the
+   * work (controller kill, leader failover): each phase's p50 and max, from the fault.
+   */
+  readonly phasesMs?: Readonly<Record<string, { readonly p50: number; readonly max: number }>>;
+  /** Child applies by result (created, updated, skipped, …) over the scenario's runs. */
+  readonly applies: Readonly<Record<string, number>>;
   readonly churnWrites: number;
   readonly wallMs: number;
   readonly loadAverage: readonly [number, number];
@@ -158,10 +165,13 @@ async function boxRunning(admin: ApiClient): Promise<void> {
 /**
  * kube-controller-manager's garbage collector picks up a new CRD's kind only at its next discovery
  * resync (up to 30 s), and until then leaves that kind's dependents behind. A real cluster installs
- * its CRDs long before; here the faults start within seconds, so wait until the collector has
- * removed a probe ConfigMap owned by a deleted Website — orphans counted later are then Orkestra's.
+ * its CRDs long before; here the faults start soon after, so the suite makes sure the collector
+ * has removed a probe ConfigMap owned by a deleted Website — orphans counted later are then
+ * Orkestra's. The probe Website is created and deleted at once (before any controller runs, so no
+ * finalizer holds it); the returned promise waits for the collector, while the rest of the setup
+ * goes on.
  */
-async function garbageCollectorWatchesWebsites(admin: ApiClient): Promise<void> {
+async function probeGarbageCollector(admin: ApiClient): Promise<{ collected: Promise<unknown> }> {
   const owner = await admin.request<KubeObject>({
     method: 'POST',
     path: crPath(),
@@ -182,7 +192,7 @@ async function garbageCollectorWatchesWebsites(admin: ApiClient): Promise<void> 
     },
   });
   await admin.request({ method: 'DELETE', path: crPath('gc-probe') });
-  await eventually(
+  const collected = eventually(
     "the garbage collector to delete a deleted Website's ConfigMap",
     async () => {
       try {
@@ -196,6 +206,9 @@ async function garbageCollectorWatchesWebsites(admin: ApiClient): Promise<void> 
     120_000,
     250,
   );
+  // Awaited at the end of the setup; a failure before then must not go unhandled meanwhile.
+  collected.catch(() => {});
+  return { collected };
 }
 
 /**
@@ -246,16 +259,22 @@ export async function openEnvironment(
       path: '/api/v1/namespaces',
       body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } } satisfies KubeObject,
     });
-    await garbageCollectorWatchesWebsites(admin);
-    at('garbage collector follows Websites');
-    await Promise.all(controllers.map((c) => c.start()));
-    await applyKatalog(admin, env.revision);
-    await boxRunning(admin);
-    at('box running');
-    await createWebsites(env);
+    const gc = await probeGarbageCollector(admin);
+    // The Websites are created while the controllers start: only the faults are measured.
+    await Promise.all([
+      createWebsites(env).then(() => at(`${scale.websites} Websites created`)),
+      (async () => {
+        await Promise.all(controllers.map((c) => c.start()));
+        await applyKatalog(admin, env.revision);
+        await boxRunning(admin);
+        at('box running');
+      })(),
+    ]);
     const initial = await waitConverged(admin, env.revision, performance.now(), 600_000, scale.pollMs);
     if (initial.ms === undefined) throw new Error(`initial convergence failed: ${initial.final.examples.join('; ')}`);
     at(`${scale.websites} Websites converged`);
+    await gc.collected;
+    at('garbage collector follows Websites');
     return env;
   } catch (err) {
     await close();
@@ -263,23 +282,61 @@ export async function openEnvironment(
   }
 }
 
-/** Creates every Website of the environment that does not exist yet. */
+/**
+ * Creates every Website of the environment that does not exist yet. A create that times out or
+ * fails (a busy API server) is tried again: one that did land answers Conflict the second time.
+ */
 export async function createWebsites(env: ChaosEnv): Promise<void> {
   await pool(env.names, 8, async (name) => {
-    try {
-      await createWebsite(env.admin, name);
-      env.specs++;
-    } catch (err) {
-      if (!isConflict(err)) throw err;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await createWebsite(env.admin, name);
+        env.specs++;
+        return;
+      } catch (err) {
+        if (isConflict(err)) return;
+        if (attempt === 5) throw err;
+        await sleep(500 * attempt);
+      }
     }
   });
 }
 
 const totals = (env: ChaosEnv) => ({
   requests: env.controllers.reduce((sum, c) => sum + c.requests(), 0),
+  applies: sumApplies(env.controllers.map((c) => c.counters().applies)),
   crashes: env.controllers.reduce((sum, c) => sum + c.crashes().length, 0),
   specs: env.specs,
 });
+
+function sumApplies(all: readonly Readonly<Record<string, number>>[], minus: Readonly<Record<string, number>> = {}) {
+  const sum: Record<string, number> = {};
+  for (const applies of all) for (const [k, n] of Object.entries(applies)) sum[k] = (sum[k] ?? 0) + n;
+  for (const [k, n] of Object.entries(minus)) sum[k] = (sum[k] ?? 0) - n;
+  return sum;
+}
+
+/**
+ * The start-up phases of the process that took over the work after a fault at `faultAt` (a
+ * restarted controller, or the standby that took the Lease), in ms from the fault; undefined
+ * when no process started or took over.
+ */
+function takeoverPhases(env: ChaosEnv, faultAt: number, convergedAt: number | undefined) {
+  const trace = env.controllers
+    .flatMap((c) => c.starts())
+    .find((t) => t.rootStartedAt !== undefined && t.rootStartedAt >= faultAt);
+  if (!trace) return undefined;
+  const since = (at: number | undefined) => (at === undefined ? undefined : at - faultAt);
+  const phases: Record<string, number | undefined> = {
+    spawned: since(trace.spawnedAt >= faultAt ? trace.spawnedAt : undefined),
+    listening: since(trace.listeningAt !== undefined && trace.listeningAt >= faultAt ? trace.listeningAt : undefined),
+    leading: since(trace.leadingAt),
+    'root started': since(trace.rootStartedAt),
+    'CRs listed': since(trace.runningAt),
+    converged: since(convergedAt),
+  };
+  return Object.fromEntries(Object.entries(phases).filter((e): e is [string, number] => e[1] !== undefined));
+}
 
 /**
  * The scenario's runs in `env`: for each, load, the fault at a random moment, then re-convergence
@@ -301,6 +358,7 @@ export async function runFaults(
   const problems: string[] = [];
   const reconverge: number[] = [];
   const takeover: number[] = [];
+  const phases = new Map<string, number[]>();
   let orphans = 0;
   let duplicates = 0;
   let lostUpdates = 0;
@@ -310,6 +368,7 @@ export async function runFaults(
     const churn = startChurn(admin, env.names, scale.opsPerSecond);
     await sleep(500 + Math.random() * 2_500); // a random moment, with work in flight
     at(`run ${run + 1}: fault`);
+    const faultAt = performance.now();
     const fault = await scenario.inject(env);
     at(`run ${run + 1}: fault over`);
     const written = await churn.stop();
@@ -325,6 +384,15 @@ export async function runFaults(
       );
     } else reconverge.push(converged.ms);
     at(`run ${run + 1}: re-converged in ${Math.round(converged.ms ?? Number.NaN)} ms`);
+    const traced = takeoverPhases(env, faultAt, converged.ms === undefined ? undefined : fault.backAt + converged.ms);
+    if (traced) {
+      for (const [phase, ms] of Object.entries(traced)) phases.set(phase, [...(phases.get(phase) ?? []), ms]);
+      at(
+        `run ${run + 1}: from the fault, ${Object.entries(traced)
+          .map(([phase, ms]) => `${phase} ${(ms / 1000).toFixed(1)} s`)
+          .join(', ')}`,
+      );
+    }
     const settled = await settleOrphans(admin, env.revision, 30_000);
     orphans += settled.orphans;
     duplicates += settled.duplicates;
@@ -350,6 +418,8 @@ export async function runFaults(
     reconvergeMs: stats(reconverge),
     ...(takeover.length ? { takeoverMs: stats(takeover) } : {}),
     requestsPerConvergedCr: (now.requests - since.requests) / Math.max(1, now.specs - since.specs),
+    ...(phases.size ? { phasesMs: Object.fromEntries([...phases].map(([phase, ms]) => [phase, stats(ms)])) } : {}),
+    applies: sumApplies([now.applies], since.applies),
     churnWrites,
     wallMs: performance.now() - started,
     loadAverage: [load0, loadavg()[0] as number],

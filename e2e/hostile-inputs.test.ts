@@ -95,7 +95,8 @@ before(async () => {
   await applyOrkestraCrds();
   await client.request({ method: 'POST', path: '/api/v1/namespaces', body: { metadata: { name: NS } } });
   for (const kind of [HEALTHY, PROBE_KIND]) await createCrd(client, typedCrd(kind));
-  orkestra = startOrkestra(['--listen', '127.0.0.1:0']);
+  // Port 0 for both servers: other suites' controllers may run on this machine at the same time.
+  orkestra = startOrkestra(['--listen', '127.0.0.1:0', '--webhook-listen', '127.0.0.1:0']);
   // Loading the controller's modules can take longer than baseUrl()'s default wait on a loaded machine.
   await orkestra.baseUrl(90_000);
   assert.equal(

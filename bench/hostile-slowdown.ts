@@ -35,6 +35,7 @@ const KINDS = [HEALTHY, PROBE_KIND];
 
 const client = createApiClient(loadKubeConfig(testKubeconfig()));
 const hostile = handWritten.filter((c) => c.sees === 'CR condition');
+const hostileNames = hostile.map((c) => (c.cr?.metadata as { name: string } | undefined)?.name ?? '');
 const katalogs = [hostileKatalog('slowdown-healthy', HEALTHY, configMapBox({ v: '{{ .spec.name }}' })), probeKatalog];
 const crdPath = (kind: string) =>
   `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${typedCrd(kind).metadata.name}`;
@@ -79,7 +80,7 @@ try {
       namespace: NS,
       healthyKind: HEALTHY,
       hostileKind: PROBE_KIND,
-      hostile: hostile.map((c) => (c.cr?.metadata as { name: string }).name),
+      hostile: hostileNames,
       prefix: `r${round}`,
       blocks: Number(values.blocks),
       samples: Number(values.samples),

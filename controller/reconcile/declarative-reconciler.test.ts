@@ -11,6 +11,7 @@ import type { Discovery } from '../kube/discovery.ts';
 import type { KubeObject, ResourceRef } from '../kube/object.ts';
 import { silentLogger } from '../observe/log.ts';
 import { declarativeReconciler } from './declarative-reconciler.ts';
+import { RENDER_BACKOFF_BASE_MS } from './render-backoff.ts';
 
 const API = { group: 'example.com', version: 'v1', kind: 'Web', plural: 'webs' };
 const WEBS: ResourceRef = { group: 'example.com', version: 'v1', kind: 'Web', plural: 'webs', namespaced: true };
@@ -161,7 +162,9 @@ test('a resource whose render hit a limit is rendered again only after a delay, 
   h.requests.length = 0;
   const touched = await h.run(hostile({ touch: '1' }));
   assert.ok(
-    touched?.requeueAfterMs !== undefined && touched.requeueAfterMs > 0 && touched.requeueAfterMs <= 1_000,
+    touched?.requeueAfterMs !== undefined &&
+      touched.requeueAfterMs > 0 &&
+      touched.requeueAfterMs <= RENDER_BACKOFF_BASE_MS,
     `rendered again after its delay, not now: ${JSON.stringify(touched)}`,
   );
   const fixed = { ...hostile({ touch: '2' }), spec: { n: 1 } };

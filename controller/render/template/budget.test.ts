@@ -70,6 +70,23 @@ describe('the CPU budget of a render', () => {
     assert.equal(typeof template.render({ spec: { labels } }), 'string');
   });
 
+  it('counts only template evaluation, not the work between the templates of a render', () => {
+    const template = compileTemplate('{{ .spec.name | upper }}-{{ range .spec.list }}{{ . }}{{ end }}', WHERE);
+    const busy = (ms: number) => {
+      const until = cpuMs() + ms;
+      while (cpuMs() < until) {}
+    };
+    const out = withinRenderBudget(() => {
+      const rendered: unknown[] = [];
+      for (let i = 0; i < 5; i++) {
+        rendered.push(template.render({ spec: { name: 'web', list: [1, 2] } }));
+        busy(10); // building a child from what the template returned
+      }
+      return rendered;
+    }, 20);
+    assert.deepEqual(out, Array(5).fill('WEB-12'));
+  });
+
   it('marks only cost limits as such, not errors in the template or its data', () => {
     assert.throws(
       () => compileTemplate('{{ .spec.image }}', WHERE).render({ spec: {} }),

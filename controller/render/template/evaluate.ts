@@ -2,7 +2,7 @@
  * Evaluator for parsed templates, after text/template/exec.go. Pure: reads only the data it is
  * given (own, enumerable properties of plain objects and arrays) and the template's constants.
  */
-import { overBudget, type RenderMeter, renderMeter } from './budget.ts';
+import { type Draw, endDraw, overBudget, startDraw } from './budget.ts';
 import {
   FunctionError,
   FunctionLimit,
@@ -42,7 +42,7 @@ class Run {
   private readonly vars: unknown[];
   private out = '';
   private iterations = 0;
-  private meter: RenderMeter | undefined;
+  private draw: Draw | undefined;
   private stepsLeft = STEPS_PER_CHECK;
 
   constructor(tree: Tree, data: unknown) {
@@ -51,31 +51,44 @@ class Run {
   }
 
   text(tree: Tree, data: unknown): string {
-    this.list(tree.nodes, data);
-    return this.out;
+    try {
+      this.list(tree.nodes, data);
+      return this.out;
+    } finally {
+      this.finish();
+    }
   }
 
   value(pipe: Pipe, data: unknown): unknown {
-    const value = this.pipeline(pipe, data);
-    if (value instanceof Missing) throw missingFailure(value);
-    return cloneJson(value);
+    try {
+      const value = this.pipeline(pipe, data);
+      if (value instanceof Missing) throw missingFailure(value);
+      return cloneJson(value);
+    } finally {
+      this.finish();
+    }
   }
 
   // -- budget -----------------------------------------------------------------------------------
 
   /** Counts `cost` steps; every STEPS_PER_CHECK, fails at `offset` once the render's CPU budget is spent. */
   private step(cost: number, offset: number): void {
+    // Drawing starts at the first step: a template without loops or calls never reads a clock,
+    // and what it costs is bounded by its size.
+    this.draw ??= startDraw();
     this.stepsLeft -= cost;
     if (this.stepsLeft > 0) return;
     this.stepsLeft = STEPS_PER_CHECK;
-    // Opened at the first check, so a template without loops or calls never reads a clock.
-    this.meter ??= renderMeter();
-    if (overBudget(this.meter)) {
+    if (overBudget(this.draw)) {
       throw new LimitFailure(
         offset,
-        `template exceeded its time budget of ${this.meter.budgetMs} ms of CPU per render: range over less data or do less in each iteration`,
+        `template exceeded its time budget of ${this.draw.meter.budgetMs} ms of CPU per render: range over less data or do less in each iteration`,
       );
     }
+  }
+
+  private finish(): void {
+    if (this.draw !== undefined) endDraw(this.draw);
   }
 
   // -- output -----------------------------------------------------------------------------------

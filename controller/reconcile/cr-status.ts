@@ -20,6 +20,11 @@ export interface Problem {
   readonly message: string;
   /** True when retrying cannot help until the resource or the Katalog changes. */
   readonly stalled: boolean;
+  /**
+   * The templates stopped at a cost limit (CPU budget, range iterations, output size): rendering
+   * the same resource again waits out a growing delay (render-backoff.ts).
+   */
+  readonly renderLimit?: true;
 }
 
 export interface Outcome {

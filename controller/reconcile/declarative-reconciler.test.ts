@@ -11,6 +11,7 @@ import type { Discovery } from '../kube/discovery.ts';
 import type { KubeObject, ResourceRef } from '../kube/object.ts';
 import { silentLogger } from '../observe/log.ts';
 import { declarativeReconciler } from './declarative-reconciler.ts';
+import { RENDER_BACKOFF_BASE_MS } from './render-backoff.ts';
 
 const API = { group: 'example.com', version: 'v1', kind: 'Web', plural: 'webs' };
 const WEBS: ResourceRef = { group: 'example.com', version: 'v1', kind: 'Web', plural: 'webs', namespaced: true };
@@ -139,4 +140,44 @@ test('a status field whose when turned false is left out of a status apply that 
   await h.run(web({ tier: { level: 2 } }, before, { serve: 'no' }));
   assert.equal(h.requests.length, 1, 'only the stale field makes the write');
   assert.equal(statusOf(h.requests[0])?.phase, undefined);
+});
+
+test('a resource whose render hit a limit is rendered again only after a delay, whatever changed; deletion is not delayed', async () => {
+  // 200,000 iterations: past the range cap, which stops it in a few milliseconds.
+  const h = harness({
+    operatorBox: {
+      reconcile: { onReconcile: { configMaps: [{ name: 'c', data: { v: '{{ range .spec.n }}{{ end }}' } }] } },
+    },
+  });
+  const hostile = (annotations: Record<string, string>, uid = 'u1'): KubeObject => {
+    const o = web({ n: 200_000 });
+    return { ...o, metadata: { ...o.metadata, uid, annotations } };
+  };
+  assert.equal(await h.run(hostile({})), undefined, 'stalled: waits for a change');
+  const ready = statusOf(h.requests.at(-1))?.conditions?.find((c) => c.type === 'Ready');
+  assert.equal(ready?.reason, 'RenderFailed');
+  assert.match(ready?.message ?? '', /more than 100000 range iterations/);
+  assert.equal(h.events.length, 1);
+
+  h.requests.length = 0;
+  const touched = await h.run(hostile({ touch: '1' }));
+  assert.ok(
+    touched?.requeueAfterMs !== undefined &&
+      touched.requeueAfterMs > 0 &&
+      touched.requeueAfterMs <= RENDER_BACKOFF_BASE_MS,
+    `rendered again after its delay, not now: ${JSON.stringify(touched)}`,
+  );
+  const fixed = { ...hostile({ touch: '2' }), spec: { n: 1 } };
+  assert.ok((await h.run(fixed))?.requeueAfterMs, 'a spec change waits out the delay too');
+  assert.equal(h.requests.length, 0, 'nothing rendered, applied or written while it waits');
+  assert.equal(h.events.length, 1, 'no Event either');
+
+  const deleting = { ...hostile({}), metadata: { ...hostile({}).metadata, deletionTimestamp: '2026-01-01T00:00:00Z' } };
+  assert.equal((await h.run(deleting))?.requeueAfterMs, undefined, 'the deletion path runs at once');
+
+  assert.equal(await h.run({ ...fixed, metadata: { ...fixed.metadata, uid: 'u2' } }), undefined);
+  assert.ok(
+    h.requests.some((r) => r.path === '/api/v1/namespaces/ns/configmaps/c'),
+    'a new object under the same name renders at once, and applies its child',
+  );
 });

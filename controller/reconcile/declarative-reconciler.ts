@@ -25,6 +25,7 @@ import { childrenAfter, observeChildren, templateKeys } from './observe-children
 import { orphanSweep } from './orphan-sweep.ts';
 import { FINALIZER, type Owner } from './ownership.ts';
 import { renderChildren } from './render.ts';
+import { renderBackoff } from './render-backoff.ts';
 import { applyProblem, keptStatusFields, type StatusKeyMemory, statusFields, writeStatus } from './status.ts';
 
 export interface EventRecorderLike {
@@ -77,6 +78,8 @@ export function declarativeReconciler(
 ): DeclarativeReconciler {
   const { client, discovery } = deps;
   const deletions = new Map<string, { group: number; since: number }>();
+  // Per reconciler: a Katalog change (a new reconciler) renders every resource again at once.
+  const backoff = renderBackoff();
   const countApply = deps.applyCounter?.(config.id);
   const finalizers = [FINALIZER, ...config.katalogFinalizers, ...(config.box.operatorBox?.runtime?.finalizers ?? [])];
   const keys = templateKeys(compiled);
@@ -193,8 +196,12 @@ export function declarativeReconciler(
       // absent); the rest went in the deletion path.
       statusKeys.delete(statusKey(ctx));
       sweep?.request();
+      backoff.clear(ctx.request.key);
       return undefined;
     }
+    // Its last render hit a cost limit: it renders again once its delay is over, not per change.
+    const waitMs = cached.metadata.deletionTimestamp ? 0 : backoff.wait(ctx.request.key, cached.metadata.uid);
+    if (waitMs > 0) return { requeueAfterMs: waitMs };
     const w = await watchSet.childWatches(cached.metadata.uid ?? '');
     const owner: Owner = { katalog: config.katalog, box: config.name, object: cached };
     const emit: Emit = (type, reason, message) => {
@@ -248,6 +255,12 @@ export function declarativeReconciler(
         compiled.conditionsEnabled,
       ),
     });
+    if (outcome.problem?.renderLimit) {
+      const delayMs = backoff.limitHit(ctx.request.key, cr.metadata.uid);
+      ctx.logger.info('render stopped at a limit; the next render of this resource waits', { delayMs });
+    } else {
+      backoff.clear(ctx.request.key);
+    }
     // Transient apply failures retry with backoff; stalled problems wait for a change.
     if (outcome.problem && !outcome.problem.stalled) throw new Error(outcome.problem.message);
     return outcome.requeueAfterMs ? { requeueAfterMs: outcome.requeueAfterMs } : undefined;

@@ -96,3 +96,36 @@ test('a forEach field that is not a list halts instead of reading as empty', () 
       ),
   );
 });
+
+test('the templates of one custom resource share one CPU budget: a forEach past it halts, marked as a limit', () => {
+  // Each item alone renders well within a budget (100 iterations, each serialising 100 labels: a
+  // few milliseconds); 2,000 items together would take many seconds.
+  const labels = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`k${i}`, `v${i}`]));
+  const entries = {
+    configMaps: [
+      {
+        name: 'x-{{ .item }}',
+        forEach: { field: 'spec.items' },
+        data: { v: '{{ range $.spec.labels }}{{ $j := toJson $.spec.labels }}{{ end }}' },
+      },
+    ],
+  };
+  assert.equal(render(entries, { labels, items: [1, 2] }).length, 2);
+  const started = performance.now();
+  assert.throws(
+    () => render(entries, { labels, items: Array.from({ length: 2000 }, (_, i) => i) }),
+    (err: unknown) =>
+      err instanceof Halt &&
+      err.problem.reason === 'RenderFailed' &&
+      err.problem.stalled &&
+      err.problem.renderLimit === true &&
+      /^spec\.crds\.web\.operatorBox\.reconcile\.onReconcile\.configMaps\[0\]\.data\.v: template .* exceeded its time budget of 100 ms of CPU per render/.test(
+        err.problem.message,
+      ),
+  );
+  assert.ok(performance.now() - started < 5_000, 'stopped near the budget, not after every item');
+  assert.throws(
+    () => render({ configMaps: [{ name: 'a', data: { x: '{{ .spec.missing.deeper }}' } }] }, {}),
+    (err: unknown) => err instanceof Halt && err.problem.reason === 'RenderFailed' && !err.problem.renderLimit,
+  );
+});

@@ -15,34 +15,39 @@ import { applyObject } from '../kube/apply.ts';
 import type { KubeObject, ResourceRef } from '../kube/object.ts';
 import { errorField } from '../observe/log.ts';
 import type { FieldPath } from '../render/path/index.ts';
-import type { TemplateData } from '../render/template/index.ts';
+import { type TemplateData, withinRenderBudget } from '../render/template/index.ts';
 import type { Problem } from './cr-status.ts';
 import { evaluationProblem } from './evaluation-error.ts';
-import { Halt } from './halt.ts';
+import { Halt, renderFailed } from './halt.ts';
 
 /** Top-level status keys of Orkestra's last status apply, by custom resource. */
 export type StatusKeyMemory = Map<string, ReadonlySet<string>>;
 
-/** The declarative status fields whose gate holds, rendered against the children as they are now. */
+/**
+ * The declarative status fields whose gate holds, rendered against the children as they are now.
+ * Their templates share one CPU budget (as the children's do).
+ */
 export function statusFields(
   compiled: Pick<CompiledBox, 'name' | 'statusFields'>,
   cr: KubeObject,
   data: TemplateData & { children: Record<string, KubeObject[]> },
 ): { path: FieldPath; value: unknown }[] {
-  const fields: { path: FieldPath; value: unknown }[] = [];
-  for (const field of compiled.statusFields) {
-    const gate = field.gate.evaluateWithReason({ self: cr, children: data.children });
-    if (gate.error !== undefined) {
-      throw new Halt(evaluationProblem(compiled.name, field.where, field.gateSource, gate.error));
+  return withinRenderBudget(() => {
+    const fields: { path: FieldPath; value: unknown }[] = [];
+    for (const field of compiled.statusFields) {
+      const gate = field.gate.evaluateWithReason({ self: cr, children: data.children });
+      if (gate.error !== undefined) {
+        throw new Halt(evaluationProblem(compiled.name, field.where, field.gateSource, gate.error));
+      }
+      if (!gate.result) continue;
+      try {
+        fields.push({ path: field.path, value: field.value.render(data) });
+      } catch (err) {
+        throw new Halt(renderFailed(err, errorField(err)));
+      }
     }
-    if (!gate.result) continue;
-    try {
-      fields.push({ path: field.path, value: field.value.render(data) });
-    } catch (err) {
-      throw new Halt({ reason: 'RenderFailed', message: errorField(err), stalled: true });
-    }
-  }
-  return fields;
+    return fields;
+  });
 }
 
 /** The problem a failed apply or prune reports: conflicts and invalid manifests wait for a change. */

@@ -9,7 +9,8 @@ import { wrongTypeKatalogs, wrongTypeResources } from './generated.ts';
 import { offlineVerdicts } from './offline.ts';
 
 // A case may be slow on a loaded machine, never unbounded: each limit met by the code is at most
-// about a second of CPU (1 MiB strings, 10^6 template iterations, 20,000 CEL steps).
+// about a second of CPU (1 MiB strings, 10^5 template iterations, 100 ms of template CPU per
+// render, 20,000 CEL steps).
 const PER_CASE_MS = 15_000;
 
 export const corpus: readonly HostileCase[] = [

@@ -70,6 +70,8 @@ export const probeKatalog = hostileKatalog('hostile-probe', PROBE_KIND, {
             data: {
               body: '{{ repeat (.spec.repeat | default 1 | int) "x" }}',
               tags: '{{ range .spec.tags }}{{ range $.spec.tags }}.{{ end }}{{ end }}',
+              digest:
+                '{{ range .spec.labels }}{{ range $.spec.labels }}{{ $j := toJson $.spec.labels }}{{ end }}{{ end }}',
             },
             reconcile: true,
           },
@@ -381,12 +383,26 @@ export const handWritten: readonly HostileCase[] = [
     expect: { field: '', message: /result larger than 1048576 characters/ },
   },
   {
-    name: 'a tag list whose nested range runs past a million iterations',
+    name: 'a tag list whose nested range would run 1.2 million iterations',
     category: 'template blow-up',
     katalog: probeKatalog,
     cr: probe('range-bomb', { tags: Array.from({ length: 1100 }, (_, i) => `t${i}`) }),
     sees: 'CR condition',
-    expect: { field: '', message: /more than 1000000 range iterations/ },
+    expect: {
+      field: '',
+      message: /configMaps\[0\]\.data\.tags: template .* more than 100000 range iterations/,
+    },
+  },
+  {
+    name: 'a label map whose nested range serialises every label on each of its 90,000 iterations',
+    category: 'template blow-up',
+    katalog: probeKatalog,
+    cr: probe('cpu-bomb', { labels: Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`k${i}`, `v${i}`])) }),
+    sees: 'CR condition',
+    expect: {
+      field: '',
+      message: /configMaps\[0\]\.data\.digest: template .* exceeded its time budget of 100 ms of CPU per render/,
+    },
   },
   {
     name: 'a child name of 300 characters',

@@ -2,8 +2,12 @@
 export const MAX_SOURCE_BYTES = 64 * 1024;
 /** Output cap per render, counted in UTF-16 code units (one "character" for text in the BMP). */
 export const MAX_OUTPUT_CHARS = 1024 * 1024;
-/** Total `range` iterations per render: keeps nested ranges over large lists from blocking the event loop. */
-export const MAX_RANGE_ITERATIONS = 1_000_000;
+/**
+ * Total `range` iterations per render, and elements of an `until`/`seq` list: nested ranges over
+ * large lists stop here in a few milliseconds; a loop with a costly body meets the CPU budget
+ * (budget.ts) first.
+ */
+export const MAX_RANGE_ITERATIONS = 100_000;
 /** Nesting depth of control structures and parenthesised pipelines. */
 export const MAX_NESTING = 100;
 
@@ -22,8 +26,17 @@ export class TemplateFailure extends Error {
   }
 }
 
+/**
+ * A render stopped by one of its cost limits (CPU budget, range iterations, output size): the same
+ * input stops the same way, after using up to the budget, every time it is rendered.
+ */
+export class LimitFailure extends TemplateFailure {}
+
 /** Thrown by template functions for bad arguments; the evaluator adds the call position and function name. */
 export class FunctionError extends Error {}
+
+/** A function refused work past a limit (a result over the output cap, a list past the element cap). */
+export class FunctionLimit extends FunctionError {}
 
 /** 1-based line and column (in code points) of `offset` in `source`. */
 export function positionOf(source: string, offset: number): { line: number; column: number } {
@@ -64,6 +77,8 @@ export class TemplateError extends Error {
   readonly source: string;
   /** The cause alone, without `where`, template and position. */
   readonly reason: string;
+  /** True when a cost limit stopped the render (LimitFailure), not an error in the template or data. */
+  readonly limitExceeded: boolean;
 
   constructor(
     where: string,
@@ -71,17 +86,21 @@ export class TemplateError extends Error {
     offset: number,
     reason: string,
     missingPath?: string,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { limitExceeded?: boolean },
   ) {
     const { line, column } = positionOf(source, offset);
     const prefix = where === '' ? '' : `${where}: `;
-    super(`${prefix}template ${excerpt(source)} at ${line}:${column}: ${reason}`, options);
+    super(
+      `${prefix}template ${excerpt(source)} at ${line}:${column}: ${reason}`,
+      options?.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.where = where;
     this.line = line;
     this.column = column;
     if (missingPath !== undefined) this.missingPath = missingPath;
     this.source = source;
     this.reason = reason;
+    this.limitExceeded = options?.limitExceeded === true;
   }
 }
 
@@ -89,7 +108,9 @@ export class TemplateError extends Error {
 export function toTemplateError(error: unknown, where: string, source: string): TemplateError {
   if (error instanceof TemplateError) return error;
   if (error instanceof TemplateFailure) {
-    return new TemplateError(where, source, error.offset, error.message, error.missingPath);
+    return new TemplateError(where, source, error.offset, error.message, error.missingPath, {
+      limitExceeded: error instanceof LimitFailure,
+    });
   }
   if (error instanceof RangeError) {
     return new TemplateError(where, source, 0, `value nested too deeply (${error.message})`, undefined, {

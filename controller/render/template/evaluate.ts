@@ -2,7 +2,15 @@
  * Evaluator for parsed templates, after text/template/exec.go. Pure: reads only the data it is
  * given (own, enumerable properties of plain objects and arrays) and the template's constants.
  */
-import { FunctionError, MAX_OUTPUT_CHARS, MAX_RANGE_ITERATIONS, TemplateFailure } from './errors.ts';
+import { type Draw, endDraw, overBudget, startDraw } from './budget.ts';
+import {
+  FunctionError,
+  FunctionLimit,
+  LimitFailure,
+  MAX_OUTPUT_CHARS,
+  MAX_RANGE_ITERATIONS,
+  TemplateFailure,
+} from './errors.ts';
 import { formatValue } from './format.ts';
 import type { CallOperand, ControlNode, Operand, Pipe, TemplateNode, Tree } from './parser.ts';
 import {
@@ -24,10 +32,18 @@ const BREAK = 1;
 const CONTINUE = 2;
 type Signal = typeof NONE | typeof BREAK | typeof CONTINUE;
 
+// The CPU budget is checked every STEPS_PER_CHECK steps: a range iteration is one step, a function
+// call (which may walk up to a megabyte) CALL_STEPS, so a check follows at most 8 calls or 64
+// iterations, and the clock read stays a small part of even the cheapest loop.
+const STEPS_PER_CHECK = 64;
+const CALL_STEPS = 8;
+
 class Run {
   private readonly vars: unknown[];
   private out = '';
   private iterations = 0;
+  private draw: Draw | undefined;
+  private stepsLeft = STEPS_PER_CHECK;
 
   constructor(tree: Tree, data: unknown) {
     this.vars = new Array<unknown>(tree.slots).fill(null);
@@ -35,21 +51,51 @@ class Run {
   }
 
   text(tree: Tree, data: unknown): string {
-    this.list(tree.nodes, data);
-    return this.out;
+    try {
+      this.list(tree.nodes, data);
+      return this.out;
+    } finally {
+      this.finish();
+    }
   }
 
   value(pipe: Pipe, data: unknown): unknown {
-    const value = this.pipeline(pipe, data);
-    if (value instanceof Missing) throw missingFailure(value);
-    return cloneJson(value);
+    try {
+      const value = this.pipeline(pipe, data);
+      if (value instanceof Missing) throw missingFailure(value);
+      return cloneJson(value);
+    } finally {
+      this.finish();
+    }
+  }
+
+  // -- budget -----------------------------------------------------------------------------------
+
+  /** Counts `cost` steps; every STEPS_PER_CHECK, fails at `offset` once the render's CPU budget is spent. */
+  private step(cost: number, offset: number): void {
+    // Drawing starts at the first step: a template without loops or calls never reads a clock,
+    // and what it costs is bounded by its size.
+    this.draw ??= startDraw();
+    this.stepsLeft -= cost;
+    if (this.stepsLeft > 0) return;
+    this.stepsLeft = STEPS_PER_CHECK;
+    if (overBudget(this.draw)) {
+      throw new LimitFailure(
+        offset,
+        `template exceeded its time budget of ${this.draw.meter.budgetMs} ms of CPU per render: range over less data or do less in each iteration`,
+      );
+    }
+  }
+
+  private finish(): void {
+    if (this.draw !== undefined) endDraw(this.draw);
   }
 
   // -- output -----------------------------------------------------------------------------------
 
   private write(s: string, offset: number): void {
     if (this.out.length + s.length > MAX_OUTPUT_CHARS) {
-      throw new TemplateFailure(offset, `output larger than ${MAX_OUTPUT_CHARS} characters`);
+      throw new LimitFailure(offset, `output larger than ${MAX_OUTPUT_CHARS} characters`);
     }
     this.out += s;
   }
@@ -107,8 +153,9 @@ class Run {
     const elseBranch = (): Signal => (node.elseList !== null ? this.list(node.elseList, dot) : NONE);
     const iterate = (key: unknown, element: unknown): boolean => {
       if (++this.iterations > MAX_RANGE_ITERATIONS) {
-        throw new TemplateFailure(node.pos, `more than ${MAX_RANGE_ITERATIONS} range iterations`);
+        throw new LimitFailure(node.pos, `more than ${MAX_RANGE_ITERATIONS} range iterations`);
       }
+      this.step(1, node.pos);
       if (decl.length === 1) this.vars[decl[0] as number] = element;
       else if (decl.length === 2) {
         this.vars[decl[0] as number] = key;
@@ -224,6 +271,7 @@ class Run {
 
   private call(op: CallOperand, dot: unknown, hasFinal: boolean, final: unknown): unknown {
     const { fn, info } = op;
+    this.step(CALL_STEPS, info.offset);
     if (fn.shortCircuit !== undefined) {
       // and/or: stop at the first falsy (and) or truthy (or) argument; the piped value comes last.
       const wantTrue = fn.shortCircuit === 'or';
@@ -247,12 +295,13 @@ class Run {
       result = fn.call(args, info);
     } catch (error) {
       if (error instanceof FunctionError) {
-        throw new TemplateFailure(info.offset, `error calling ${info.name}: ${error.message}`);
+        const Failure = error instanceof FunctionLimit ? LimitFailure : TemplateFailure;
+        throw new Failure(info.offset, `error calling ${info.name}: ${error.message}`);
       }
       throw error;
     }
     if (typeof result === 'string' && result.length > MAX_OUTPUT_CHARS) {
-      throw new TemplateFailure(
+      throw new LimitFailure(
         info.offset,
         `error calling ${info.name}: result larger than ${MAX_OUTPUT_CHARS} characters`,
       );

@@ -2,7 +2,7 @@
  * Building blocks for template functions: the registry entry type, argument checks with Go's
  * messages, and spf13/cast's conversions, which Sprig applies to `interface{}` arguments.
  */
-import { FunctionError, MAX_OUTPUT_CHARS } from './errors.ts';
+import { FunctionError, FunctionLimit, MAX_OUTPUT_CHARS } from './errors.ts';
 import { goTypeName, kindOf } from './values.ts';
 
 export interface CallInfo {
@@ -70,7 +70,7 @@ export function mapArg(args: readonly unknown[], i: number): Record<string, unkn
 
 /** Strings larger than the output cap are refused before they are built. */
 export function checkedLength(length: number): void {
-  if (length > MAX_OUTPUT_CHARS) throw new FunctionError(`result larger than ${MAX_OUTPUT_CHARS} characters`);
+  if (length > MAX_OUTPUT_CHARS) throw new FunctionLimit(`result larger than ${MAX_OUTPUT_CHARS} characters`);
 }
 
 export const strings1 = (f: (s: string) => unknown): TemplateFunction => fn(1, 1, (args) => f(stringArg(args, 0)));

@@ -18,10 +18,12 @@
  *   format.ts    Go's fmt (%v, printf verbs, Sprint, strconv.Quote, encoding/json)
  *   values.ts    the Missing marker, truthiness, safe field access
  *   errors.ts    TemplateError and limits
+ *   budget.ts    the CPU-time budget of a render
  *   template.ts  compileTemplate / compileValue
  *
  * Syntax, functions and the deliberate differences from Go are listed in README.md beside this file.
  */
+export { RENDER_BUDGET_MS, withinRenderBudget } from './budget.ts';
 export { MAX_OUTPUT_CHARS, MAX_RANGE_ITERATIONS, MAX_SOURCE_BYTES, TemplateError } from './errors.ts';
 export {
   type CompiledTemplate,

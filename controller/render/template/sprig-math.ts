@@ -3,7 +3,7 @@
  * (`add 1.5 1` is 2), the `…f` variants compute in decimal like shopspring/decimal (`addf 0.1 0.2`
  * is 0.3) and return float64.
  */
-import { FunctionError, MAX_RANGE_ITERATIONS } from './errors.ts';
+import { FunctionError, FunctionLimit, MAX_RANGE_ITERATIONS } from './errors.ts';
 import { goNumber } from './format.ts';
 import { fn, intArg, MANY, type TemplateFunction, toFloat64, toInt64 } from './function-args.ts';
 
@@ -80,7 +80,7 @@ export function untilStep(start: number, stop: number, step: number): number[] {
   const out: number[] = [];
   const push = (i: number): void => {
     if (out.length >= MAX_RANGE_ITERATIONS) {
-      throw new FunctionError(`more than ${MAX_RANGE_ITERATIONS} elements`);
+      throw new FunctionLimit(`more than ${MAX_RANGE_ITERATIONS} elements`);
     }
     out.push(i);
   };

@@ -2,7 +2,7 @@
 // expressions run in linear time, refused functions fail at compile time.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compileTemplate, TemplateError } from './index.ts';
+import { compileTemplate, MAX_RANGE_ITERATIONS, TemplateError } from './index.ts';
 
 const render = (source: string, data: Record<string, unknown>): unknown => compileTemplate(source, 'f').render(data);
 
@@ -40,12 +40,23 @@ describe('Sprig functions: the data is never modified', () => {
 });
 
 describe('Sprig functions: bounds', () => {
-  it('until refuses more than a million elements', () => {
-    assert.throws(() => render('{{ len (until 2000000) }}', {}), /error calling until: more than 1000000 elements/);
+  it(`until refuses more than ${MAX_RANGE_ITERATIONS} elements, as a limit`, () => {
+    assert.throws(
+      () => render(`{{ len (until ${MAX_RANGE_ITERATIONS + 1}) }}`, {}),
+      (e: unknown) =>
+        e instanceof TemplateError &&
+        e.limitExceeded &&
+        e.reason === `error calling until: more than ${MAX_RANGE_ITERATIONS} elements`,
+    );
+    assert.equal(render(`{{ len (until ${MAX_RANGE_ITERATIONS}) }}`, {}), MAX_RANGE_ITERATIONS);
   });
 
   it('repeat refuses a result larger than the output cap before building it', () => {
-    assert.throws(() => render('{{ repeat 100000000 "ab" }}', {}), /error calling repeat: result larger than/);
+    assert.throws(
+      () => render('{{ repeat 100000000 "ab" }}', {}),
+      (e: unknown) =>
+        e instanceof TemplateError && e.limitExceeded && /error calling repeat: result larger than/.test(e.reason),
+    );
   });
 
   it('a pathological regular expression runs in linear time (RE2)', () => {

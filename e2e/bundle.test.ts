@@ -1,7 +1,7 @@
 // The bundled controller (dist/orkestra, controller/cli/bundle.ts), as bin/orkestra runs it: it
 // reconciles a Website into its Deployment, Service and ConfigMap on the real control plane,
 // serves the Control Center's assets (found beside their source modules), and, like the
-// unbundled `run`, never loads @kubernetes/client-node itself.
+// unbundled `run`, never loads @kubernetes/client-node itself, nor Node's undici.
 import assert from 'node:assert/strict';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -45,7 +45,10 @@ before(async () => {
        const r = next(specifier, context);
        appendFileSync(${JSON.stringify(loadedFile)}, process.pid + ' ' + r.url + '\\n');
        return r;
-     } });`,
+     } });
+     // Node's bundled fetch/WebSocket client, loaded as a side effect of ES-importing node:http.
+     setInterval(() => appendFileSync(${JSON.stringify(loadedFile)},
+       process.pid + ' undici ' + process.moduleLoadList.some((m) => m.includes('undici')) + '\\n'), 500).unref();`,
   );
   await applyProjectCrds();
   await createCrd(client, websiteCrd(subject));
@@ -106,7 +109,7 @@ describe('the bundled controller', () => {
     assert.equal(await app.text(), await readFile(new URL('../controller/ui/assets/app.js', import.meta.url), 'utf8'));
   });
 
-  test('ran from the bundle and never loaded client-node in the controller process', async () => {
+  test('ran from the bundle and never loaded client-node or undici in the controller process', async () => {
     const pid = String(orkestra.child.pid);
     const own = (await readFile(loadedFile, 'utf8'))
       .split('\n')
@@ -123,5 +126,6 @@ describe('the bundled controller', () => {
       own.filter((u) => u.includes('@kubernetes/client-node')),
       [],
     );
+    assert.equal(own.filter((l) => l.startsWith('undici ')).at(-1), 'undici false', 'undici was loaded');
   });
 });

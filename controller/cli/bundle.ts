@@ -9,6 +9,7 @@
 //
 //   node controller/cli/bundle.ts        (`make bundle`, also part of `make deps`)
 import { readFile, rm } from 'node:fs/promises';
+import { builtinModules } from 'node:module';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
@@ -38,6 +39,27 @@ const sourceUrls: Plugin = {
         loader: 'ts',
       };
     });
+  },
+};
+
+/**
+ * Node's built-in modules are taken as CommonJS, through process.getBuiltinModule: an ES import
+ * of a built-in reads every export to build its namespace, and node:http's lazy `WebSocket`
+ * export then loads undici (+2.3 MiB heap, +13 MiB RSS, for a client the controller never uses).
+ */
+const builtinsAsCommonJs: Plugin = {
+  name: 'builtins-as-commonjs',
+  setup(b) {
+    const builtins = new Set(builtinModules);
+    b.onResolve({ filter: /^[a-z_:/]+$/ }, (args) => {
+      const name = args.path.replace(/^node:/, '');
+      if (args.kind !== 'import-statement' || !builtins.has(name)) return undefined;
+      return { path: `node:${name}`, namespace: 'builtin' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({
+      contents: `module.exports = process.getBuiltinModule(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
   },
 };
 
@@ -71,7 +93,7 @@ export async function buildBundle(): Promise<{ file: string; bytes: number }[]> 
     banner: {
       js: "import { createRequire as __orkestraCreateRequire } from 'node:module'; const require = __orkestraCreateRequire(import.meta.url);",
     },
-    plugins: [sourceUrls],
+    plugins: [sourceUrls, builtinsAsCommonJs],
   });
   return Object.entries(result.metafile.outputs).map(([file, o]) => ({ file: relative(root, file), bytes: o.bytes }));
 }

@@ -27,8 +27,18 @@ node_modules/.installed: package.json package-lock.json
 	@$(NODE) --version | grep -q '^v24\.' || { echo "node_modules/.bin/node is not Node 24" >&2; exit 1; }
 	@touch $@
 
+# The controller as one minified bundle with source maps (controller/cli/bundle.ts); bin/orkestra
+# and the image run it, and it is rebuilt whenever a source or the dependencies change.
+BUNDLE := dist/orkestra/main.js
+BUNDLE_SOURCES := $(shell find controller api-types -name '*.ts' -not -name '*.test.ts' 2>/dev/null)
+$(BUNDLE): node_modules/.installed $(BUNDLE_SOURCES)
+	$(NODE) controller/cli/bundle.ts
+
 .PHONY: deps
-deps: node_modules/.installed ## install npm dependencies (Node 24 included)
+deps: node_modules/.installed $(BUNDLE) ## install npm dependencies (Node 24 included) and build the controller bundle
+
+.PHONY: bundle
+bundle: $(BUNDLE) ## build the controller bundle dist/orkestra (part of deps)
 
 .PHONY: ui
 ui: deps ## rebuild the Control Center bundle (controller/ui/assets, committed) from controller/ui/app
@@ -152,7 +162,7 @@ registry-up: deps ## start the local OCI registry (CNCF Distribution, plain HTTP
 # the local registry with oras, pulled back and checked digest by digest, then run unpacked.
 IMAGE_LAYOUT := $(STATE_DIR)/image
 .PHONY: image
-image: registry-up ## build the controller image (OCI layout, no Docker), push it to the local registry, pull it back, run it
+image: registry-up $(BUNDLE) ## build the controller image (OCI layout, no Docker), push it to the local registry, pull it back, run it
 	$(NODE) deploy/image/build.ts --out $(IMAGE_LAYOUT)
 	$(NODE) deploy/image/publish.ts --layout $(IMAGE_LAYOUT) --plain-http \
 	  --ref $$(cat $(STATE_DIR)/registry)/orkestra:$$($(NODE) -p 'require("./package.json").version') \

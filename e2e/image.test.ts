@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { buildBundle } from '../controller/cli/bundle.ts';
 import type { BuiltImage } from '../deploy/image/build.ts';
 import { readRuntimeStage } from '../deploy/image/dockerfile.ts';
 import { type ImageConfig, readLayout } from '../deploy/image/oci-layout.ts';
@@ -66,6 +67,7 @@ function collect(child: ChildProcess): { out: () => string; err: () => string; e
 before(async () => {
   work = await mkdtemp(join(tmpdir(), 'orkestra-image-e2e-'));
   const started = Date.now();
+  await buildBundle(); // the image runs dist/orkestra (what `make image` builds first)
   image = await build(join(work, 'layout'));
   const cached = image.layerInfo.filter((l) => l.cached).map((l) => l.name);
   console.log(
@@ -128,10 +130,11 @@ describe('controller image (OCI layout, no Docker)', () => {
     const c = config.config;
     assert.equal(c.User, '1000:1000');
     assert.notEqual(Number(c.User.split(':')[0]), 0);
-    assert.deepEqual(c.Entrypoint, ['node', 'controller/cli/main.ts']);
+    assert.deepEqual(c.Entrypoint, ['node', '--max-semi-space-size=8', 'dist/orkestra/main.js']);
     assert.deepEqual(c.Cmd, ['run']);
     assert.equal(c.WorkingDir, '/app');
     assert.ok(c.Env.includes('NODE_ENV=production'), c.Env.join(' '));
+    assert.ok(c.Env.includes('MALLOC_ARENA_MAX=2'), c.Env.join(' '));
     assert.ok(c.Env.some((e) => e.startsWith('PATH=') && e.includes('/usr/local/bin')));
     assert.deepEqual(Object.keys(c.ExposedPorts), ['8080/tcp']);
     const stage = await readRuntimeStage(`${root}deploy/Dockerfile`);
@@ -161,13 +164,15 @@ describe('controller image (OCI layout, no Docker)', () => {
   test('the sources layer holds what the Dockerfile copies, without tests or the UI sources', async () => {
     const entries = await layerEntries(layerFiles[3] as string);
     const top = new Set(entries.filter((e) => /^app\/[^/]+$/.test(e)).map((e) => e.slice(4)));
-    assert.deepEqual([...top].sort(), ['api-types', 'controller', 'crds', 'package-lock.json', 'package.json']);
+    assert.deepEqual([...top].sort(), ['api-types', 'controller', 'crds', 'dist', 'package-lock.json', 'package.json']);
     assert.deepEqual(
       entries.filter((e) => e.endsWith('.test.ts') || /controller\/ui\/app\/.*\.tsx?$/.test(e)),
       [],
     );
     for (const must of [
       'app/controller/cli/main.ts',
+      'app/dist/orkestra/main.js',
+      'app/dist/orkestra/main.js.map',
       'app/controller/ui/assets/app.js',
       'app/crds/orkestra.orkspace.io_katalogs.yaml',
     ])

@@ -119,16 +119,22 @@ for (let p = 0; p < PAIRS; p++) {
     const options = { n: N, workers: WORKERS, extras };
     // kro first: it watches every Deployment, Service and ConfigMap (metadata only), so on a
     // control plane already holding the others' objects it would cache them too.
+    // The load average right after each run, beside its figure: another engineer's job starting
+    // mid-pair shows up here rather than as an unexplained ratio.
+    const runLoads: Record<string, number> = {};
     const kroResult = kro ? await convergeRun(kro, cp, client, options) : undefined;
+    if (kro) runLoads.kro = loadAverage();
     let orkestraResult: ConvergeResult | undefined;
     let floorMs: number | undefined;
     const runOrkestra = async () => {
       orkestraResult = await convergeRun(orkestra, cp, client, options);
+      runLoads.orkestra = loadAverage();
     };
     const runFloor = async () => {
       if (MEMORY_ONLY) return;
       await prepareFloor(client);
       floorMs = await floorRun(client, N, WORKERS);
+      runLoads.floor = loadAverage();
     };
     // Alternate who goes first, so neither always meets the larger etcd.
     if (p % 2 === 0) {
@@ -138,21 +144,21 @@ for (let p = 0; p < PAIRS; p++) {
       await runFloor();
       await runOrkestra();
     }
-    return { kroResult, orkestraResult: orkestraResult as ConvergeResult, floorMs };
+    return { kroResult, orkestraResult: orkestraResult as ConvergeResult, floorMs, runLoads };
   });
   const line: string[] = [];
   if (pair.kroResult) {
     record(series.kro, pair.kroResult);
-    line.push(`kro ${Math.round(pair.kroResult.convergeMs)} ms`);
+    line.push(`kro ${Math.round(pair.kroResult.convergeMs)} ms (load ${pair.runLoads.kro})`);
   }
   record(series.orkestra, pair.orkestraResult);
-  line.push(`orkestra ${Math.round(pair.orkestraResult.convergeMs)} ms`);
+  line.push(`orkestra ${Math.round(pair.orkestraResult.convergeMs)} ms (load ${pair.runLoads.orkestra})`);
   if (pair.floorMs !== undefined) {
     floors.push(pair.floorMs);
-    line.push(`floor ${Math.round(pair.floorMs)} ms`);
+    line.push(`floor ${Math.round(pair.floorMs)} ms (load ${pair.runLoads.floor})`);
   }
   loads.push(loadAverage());
-  console.error(`pair ${p + 1}/${PAIRS}: ${line.join(', ')} (load ${loads.at(-1)})`);
+  console.error(`pair ${p + 1}/${PAIRS}${p % 2 === 0 ? '' : ' (floor first)'}: ${line.join(', ')}`);
 }
 
 let crdToRunning: number[] = [];

@@ -9,7 +9,8 @@ import { createCrd } from '../e2e/support/crds.ts';
 import { eventually } from '../e2e/support/wait.ts';
 import { type Controller, cpuSeconds, pool, rssBytes, scrape, sleep } from './cluster.ts';
 import type { Peer } from './peer.ts';
-import { crsPath, isReady, names, type Subject, websiteCr, websiteCrd } from './workload.ts';
+import { watchReady } from './ready-watch.ts';
+import { crsPath, names, type Subject, websiteCr, websiteCrd } from './workload.ts';
 
 export interface ConvergeOptions {
   readonly n: number;
@@ -31,11 +32,6 @@ export interface ConvergeResult {
   flags: readonly string[];
   steady?: { writesPerMin: number; reconcilesPerMin: number };
   drift?: number[];
-}
-
-export async function readyCount(client: ApiClient, subject: Subject): Promise<number> {
-  const list = await client.request<{ items: KubeObject[] }>({ method: 'GET', path: crsPath(subject) });
-  return list.items.filter(isReady).length;
 }
 
 /** Installs the peer's prerequisites and, when the bench owns it, the Website CRD. */
@@ -86,22 +82,21 @@ export async function convergeRun(
     const idle = await scrape(controller.metricsUrl);
     const idleRss = await rssBytes(controller.pid);
     const cpu0 = await cpuSeconds(controller.pid);
-    const started = performance.now();
-    await pool(names(options.n), options.workers, async (name) => {
-      await client.request({ method: 'POST', path: crsPath(subject), body: websiteCr(subject, name) });
-    });
-    // Listing every Website is a read the controllers do not share; poll less often as N grows.
-    const interval = Math.max(100, options.n / 10);
-    await eventually(
-      'all Websites Ready',
-      async () => (await readyCount(client, subject)) === options.n,
-      1_800_000,
-      interval,
-    ).catch(async (err: unknown) => {
-      const ready = await readyCount(client, subject);
-      throw new Error(`${peer.name}: ${ready}/${options.n} Websites Ready: ${(err as Error).message}`);
-    });
-    const convergeMs = performance.now() - started;
+    // Opened before the first create, so no Ready transition is missed.
+    const readiness = watchReady(client, subject);
+    let convergeMs: number;
+    try {
+      const started = performance.now();
+      await pool(names(options.n), options.workers, async (name) => {
+        await client.request({ method: 'POST', path: crsPath(subject), body: websiteCr(subject, name) });
+      });
+      await readiness.until(options.n, 1_800_000).catch((err: unknown) => {
+        throw new Error(`${peer.name}: ${(err as Error).message}`);
+      });
+      convergeMs = performance.now() - started;
+    } finally {
+      await readiness.stop();
+    }
     const cpu = (await cpuSeconds(controller.pid)) - cpu0;
     const afterRss = await rssBytes(controller.pid);
     const after = await scrape(controller.metricsUrl);

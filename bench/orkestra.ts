@@ -26,7 +26,17 @@ export function orkestraPeer(options: KatalogOptions): Peer {
     },
     async start(cp: ControlPlane) {
       // Workers are set per box in the Katalog; Orkestra's API client has no client-side rate limit.
-      const flags = ['run', '--kubeconfig', cp.kubeconfigPath, '--listen', '127.0.0.1:0'];
+      // The webhook server takes a free port too: on a shared machine another controller may hold
+      // the default 9443, and the process would exit after it started serving health.
+      const flags = [
+        'run',
+        '--kubeconfig',
+        cp.kubeconfigPath,
+        '--listen',
+        '127.0.0.1:0',
+        '--webhook-listen',
+        '127.0.0.1:0',
+      ];
       const p = startProcess(`${root}bin/orkestra`, flags);
       const address = await eventually(
         'orkestra listening',

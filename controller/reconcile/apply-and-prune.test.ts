@@ -79,6 +79,30 @@ test('applies what changed, prunes what no template wants, one Event for all cha
   assert.equal(result.firstError, undefined);
 });
 
+test("a custom resource's first children make no Event; a recreation does", async () => {
+  const { client } = recordingClient();
+  const run = async (firstChildren: boolean) => {
+    const events: string[] = [];
+    const result = await applyAndPrune({
+      client,
+      desired: [desiredOf(cm('a', { k: 'v' })), desiredOf(cm('b', { k: 'v' }))],
+      existing: [],
+      watches,
+      namespace: 'ns',
+      apply: async (_ref, _resource, obj) => obj,
+      emit: (type, reason, message) => events.push(`${type} ${reason}: ${message}`),
+      firstChildren,
+    });
+    assert.deepEqual(
+      result.summaries.map((s) => s.name),
+      ['a', 'b'],
+    );
+    return events;
+  };
+  assert.deepEqual(await run(true), []);
+  assert.deepEqual(await run(false), ['Normal ChildCreated: created ConfigMap a; created ConfigMap b']);
+});
+
 test('a conflict is an Error row and a Warning; a prune that finds the child gone is not an error', async () => {
   const notFound = new ApiError('DELETE', '/x', 404, undefined, 'not found');
   const { client } = recordingClient(async () => {

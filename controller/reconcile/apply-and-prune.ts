@@ -1,6 +1,9 @@
 // Apply and prune: server-side apply of each desired child (skipped when the live child already
 // matches), deletion of the children this custom resource owns that no template wants any more,
-// and one Event per reconcile that changed children (Events are writes too).
+// and one Event per reconcile that changed children (Events are writes too). A custom resource's
+// first children make no Event: creating them is what the user just asked for, and the status
+// written next lists them. Converging 1,000 new custom resources would otherwise write 1,000
+// Events nobody reads; a recreation, an update or a prune still makes one.
 import { type ApiClient, isConflict, isNotFound, resourcePath } from '../kube/api-client.ts';
 import { upToDate } from '../kube/apply.ts';
 import type { KubeObject, ResourceRef } from '../kube/object.ts';
@@ -27,6 +30,8 @@ export interface ApplyAndPruneArgs {
   readonly apply: (ref: string, resource: ResourceRef, obj: KubeObject, force: boolean) => Promise<KubeObject>;
   readonly countApply?: ApplyCounter;
   readonly emit: Emit;
+  /** The custom resource never converged and owns no child yet: its creations make no Event. */
+  readonly firstChildren?: boolean;
 }
 
 export interface ApplyAndPruneResult {
@@ -35,6 +40,8 @@ export interface ApplyAndPruneResult {
   readonly liveByRef: ReadonlyMap<string, KubeObject>;
   /** The first apply or prune failure; the others are in the summaries and Events. */
   readonly firstError: unknown;
+  /** The children this reconcile created, as `Kind name`. */
+  readonly created: ReadonlySet<string>;
 }
 
 /** Whether a live child needs no apply for this desired manifest. */
@@ -121,7 +128,7 @@ export async function applyAndPrune(args: ApplyAndPruneArgs): Promise<ApplyAndPr
     }
   }
 
-  const event = changeEvent(created, updated, pruned);
+  const event = changeEvent(args.firstChildren ? [] : created, updated, pruned);
   if (event) emit('Normal', event.reason, event.message);
-  return { summaries, liveByRef, firstError };
+  return { summaries, liveByRef, firstError, created: new Set(created) };
 }

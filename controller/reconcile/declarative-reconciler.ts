@@ -27,6 +27,7 @@ import { FINALIZER, type Owner } from './ownership.ts';
 import { renderChildren } from './render.ts';
 import { renderBackoff } from './render-backoff.ts';
 import { applyProblem, keptStatusFields, type StatusKeyMemory, statusFields, writeStatus } from './status.ts';
+import { statusGrace, waitsForNewChildren } from './status-grace.ts';
 
 export interface EventRecorderLike {
   event(object: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void;
@@ -69,6 +70,8 @@ interface Converged {
   /** The hook's status, under the declarative status. */
   readonly hookStatus?: Record<string, unknown>;
   readonly requeueAfterMs?: number;
+  /** The children this reconcile created, as `Kind name`. */
+  readonly created?: ReadonlySet<string>;
 }
 
 export function declarativeReconciler(
@@ -125,6 +128,7 @@ export function declarativeReconciler(
     runtime: deps.hooks,
   });
   const statusKeys = deps.statusKeys ?? new Map();
+  const grace = statusGrace(deps.enqueueOwner);
   const statusKey = (ctx: ReconcileContext) => `${config.katalog}/${config.name}/${ctx.request.key}`;
   const putStatus = (cr: KubeObject, ctx: ReconcileContext, status: Record<string, unknown>) =>
     writeStatus(client, config.hasStatusSubresource, cr, ctx.resource, status, {
@@ -168,6 +172,9 @@ export function declarativeReconciler(
         apply: (ref, resource, obj, force) => watchSet.applyTracked(ref, resource, obj, force, ctx.signal),
         countApply,
         emit,
+        firstChildren:
+          existing.length === 0 &&
+          (cr.status as { observedGeneration?: number } | undefined)?.observedGeneration === undefined,
       });
       summaries = applied.summaries;
       // Status fields see the children as this reconcile left them, not as the cache had them
@@ -180,6 +187,7 @@ export function declarativeReconciler(
         fields,
         hookStatus: answer?.status,
         requeueAfterMs: answer?.requeueAfterMs,
+        created: applied.created,
         ...(applied.firstError ? { problem: applyProblem(applied.firstError) } : {}),
       };
     } catch (err) {
@@ -238,6 +246,12 @@ export function declarativeReconciler(
     const cr = await ensureFinalizers(client, cached, ctx.resource, finalizers, ownNeeded);
     const outcome = await converge(ctx, { ...owner, object: cr }, w, emit);
     const live = cr.status as Record<string, unknown> | undefined;
+    const uid = cr.metadata.uid ?? '';
+    if (!outcome.hookStatus && waitsForNewChildren(live, outcome, outcome.created ?? new Set())) {
+      grace.defer(uid);
+      return outcome.requeueAfterMs ? { requeueAfterMs: outcome.requeueAfterMs } : undefined;
+    }
+    grace.settle(uid);
     const kept = outcome.halted ? keptStatusFields(live, statusKeys.get(statusKey(ctx)), compiled) : {};
     await putStatus(cr, ctx, {
       ...kept,
@@ -269,8 +283,10 @@ export function declarativeReconciler(
   return Object.assign(reconcile, {
     open: () => watchSet.open(),
     // The sweep stops before the watches it reads are released.
-    close: async () =>
-      void (await Promise.all([sweep?.close().then(watchSet.close) ?? watchSet.close(), hooks.close()])),
+    close: async () => {
+      grace.close();
+      await Promise.all([sweep?.close().then(watchSet.close) ?? watchSet.close(), hooks.close()]);
+    },
   });
 }
 

@@ -98,7 +98,7 @@ export interface ChildView {
   readonly namespace?: string;
   readonly state: string;
   readonly reason?: string;
-  /** Times Orkestra created it since this replica started (more than once: it was recreated). */
+  /** Times Orkestra recreated it (its first creation makes no Event), from the Events this replica keeps. */
   readonly created: number;
   /** Times Orkestra updated it back to its template (drift corrections and spec changes). */
   readonly updated: number;

@@ -196,8 +196,9 @@ interface ChildStatus {
 }
 
 /**
- * How often each child was created or updated, from the reconciler's ChildCreated/ChildUpdated
- * Events, whose messages read "created Kind name; updated Kind name".
+ * How often each child was recreated or updated, from the reconciler's ChildCreated/ChildUpdated
+ * Events, whose messages read "created Kind name; updated Kind name". A custom resource's first
+ * children make no Event, so every `created` counted here is a recreation.
  */
 export function childChanges(events: readonly RecentEvent[]): Map<string, { created: number; updated: number }> {
   const counts = new Map<string, { created: number; updated: number }>();

@@ -97,7 +97,7 @@ export function ResourcePage({ view }: { view: ResourceView }) {
                   <Badge value={c.state} />
                 </td>
                 <td class="message">{c.reason ?? ''}</td>
-                <td>{c.created > 1 ? `recreated (${c.created - 1}×)` : c.created === 1 ? 'once' : '—'}</td>
+                <td>{c.created > 0 ? `recreated (${c.created}×)` : c.state === 'Error' ? '—' : 'once'}</td>
                 <td>{c.updated ? `${c.updated}×` : '—'}</td>
               </tr>
             ))}

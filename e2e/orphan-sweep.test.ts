@@ -32,7 +32,7 @@ const KATALOG_PATH = `/apis/orkestra.orkspace.io/v1alpha1/katalogs/${KATALOG}`;
 
 let cp: ControlPlane;
 let client: ApiClient;
-let controllerClient: ApiClient;
+let controllerClient: ApiClient | undefined;
 let running: InProcessController | undefined;
 
 const crPath = (name = '') => `/apis/${GROUP}/v1/namespaces/${NS}/sites${name ? `/${name}` : ''}`;
@@ -47,7 +47,7 @@ function startController() {
 
 async function stopController() {
   await running?.stop();
-  controllerClient.close();
+  controllerClient?.close();
   running = undefined;
 }
 
@@ -61,7 +61,7 @@ async function boxRunning() {
         | undefined;
       return status?.boxes?.[BOX]?.phase === 'Running' && status.observedGeneration === k?.metadata.generation;
     },
-    30_000,
+    60_000,
   );
 }
 
@@ -136,7 +136,7 @@ before(async () => {
   cp = await startControlPlane({ controllerManager: false });
   client = createApiClient(loadKubeConfig(cp.kubeconfigPath));
   await installOrkestraCrds(cp.kubeconfigPath);
-  await createCrd(client, testCrd(GROUP, KIND));
+  await createCrd(client, testCrd(GROUP, KIND), 60_000);
   await serverSideApply(client, KATALOG_PATH, {
     apiVersion: 'orkestra.orkspace.io/v1alpha1',
     kind: 'Katalog',
@@ -162,9 +162,13 @@ before(async () => {
 });
 
 after(async () => {
-  await stopController();
-  client?.close();
-  await cp?.stop();
+  // The control plane goes whatever failed before: its processes would keep the suite alive.
+  try {
+    await stopController();
+  } finally {
+    client?.close();
+    await cp?.stop();
+  }
 });
 
 describe('children of a gone custom resource, with no garbage collector', () => {

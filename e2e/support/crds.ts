@@ -51,17 +51,21 @@ export function testCrd(group: string, kind: string, versions: readonly string[]
   };
 }
 
-/** Creates the CRD and waits until it is Established. */
-export async function createCrd(client: ApiClient, crd: KubeObject): Promise<void> {
+/** Creates the CRD and waits until it is Established (a fresh control plane on a busy machine wants longer). */
+export async function createCrd(client: ApiClient, crd: KubeObject, timeoutMs = 10_000): Promise<void> {
   await client.request({ method: 'POST', path: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', body: crd });
-  await eventually(`CRD ${crd.metadata.name} Established`, async () => {
-    const got = await client.request<KubeObject>({
-      method: 'GET',
-      path: `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}`,
-    });
-    const conditions = (got.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions;
-    return conditions?.some((c) => c.type === 'Established' && c.status === 'True');
-  });
+  await eventually(
+    `CRD ${crd.metadata.name} Established`,
+    async () => {
+      const got = await client.request<KubeObject>({
+        method: 'GET',
+        path: `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}`,
+      });
+      const conditions = (got.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions;
+      return conditions?.some((c) => c.type === 'Established' && c.status === 'True');
+    },
+    timeoutMs,
+  );
 }
 
 /**

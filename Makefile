@@ -117,6 +117,10 @@ test: lint typecheck test-unit test-e2e ## every check: lint, types, unit, e2e
 bench: deps binaries ## Orkestra vs kro vs a plain-client floor (builds kro once; long with kro; docs/bench.md)
 	$(NODE) bench/bench.ts $(BENCH_ARGS)
 
+.PHONY: hostile-slowdown
+hostile-slowdown: deps binaries ## a healthy box's slow-down while hostile custom resources are handled (target <= 2x; medians, with the load average)
+	$(NODE) e2e/control-plane/cli.ts exec -- $(NODE) bench/hostile-slowdown.ts $(HOSTILE_ARGS)
+
 .PHONY: chaos
 chaos: deps binaries ## fault injection against fresh local control planes (prints a table; < 20 min)
 	$(NODE) e2e/chaos/run.ts $(CHAOS_ARGS)

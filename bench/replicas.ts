@@ -1,10 +1,10 @@
 // Scale-out with `orkestra run --shard`, against the local control plane (a fresh one per row):
 //
-//   node bench/replicas.ts [--replicas 1,2,4] [--boxes 50] [--per-box 200]
+//   node bench/replicas.ts [--replicas 1,2,4] [--boxes 32] [--per-box 200]
 //       converge: B boxes x N custom resources (one ConfigMap child each), from the first create
 //       to every resource Ready, with 1, 2, 4 ... replicas (1 = the default, unsharded); per
 //       replica: RSS at the end and CPU seconds spent while converging.
-//   node bench/replicas.ts --failover [--kills 10] [--boxes 50] [--per-box 10]
+//   node bench/replicas.ts --failover [--kills 10] [--boxes 32] [--per-box 10]
 //       four sharded replicas; one holding boxes is SIGKILLed, --kills times (a fresh replica
 //       joins after each): time from the kill until every box it ran has started on a survivor
 //       (the survivors' own log times), p50 and max.
@@ -33,7 +33,7 @@ import { median, percentile } from './stats.ts';
 const { values } = parseArgs({
   options: {
     replicas: { type: 'string', default: '1,2,4' },
-    boxes: { type: 'string', default: '50' },
+    boxes: { type: 'string', default: '32' }, // the most one Katalog holds (its CRD schema)
     'per-box': { type: 'string' },
     failover: { type: 'boolean', default: false },
     kills: { type: 'string', default: '10' },

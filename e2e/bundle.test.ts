@@ -17,13 +17,16 @@ import { serverSideApply } from './support/custom-resources.ts';
 import { type OrkestraProcess, startOrkestra } from './support/orkestra-process.ts';
 import { eventually } from './support/wait.ts';
 
-// The benchmark's Website: a Deployment, a Service and a ConfigMap per Website.
+// The benchmark's Website: a Deployment, a Service and a ConfigMap per Website. Its kind is this
+// suite's own: a second `websites` resource on the shared control plane would make kubectl's
+// `website` ambiguous for the suites that follow.
 const subject: Subject = {
   namespace: 'default',
   group: `bundle${process.pid}.e2e.orkestra.io`,
-  kind: 'Website',
-  plural: 'websites',
+  kind: 'BundleSite',
+  plural: 'bundlesites',
 };
+const crdPath = `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${subject.plural}.${subject.group}`;
 const NS = subject.namespace;
 const KATALOG = `bundle-${process.pid}`;
 const katalogPath = `/apis/orkestra.orkspace.io/v1alpha1/katalogs/${KATALOG}`;
@@ -62,6 +65,9 @@ after(async () => {
     if (!isNotFound(err)) throw err;
   });
   await orkestra?.stop();
+  await client.request({ method: 'DELETE', path: crdPath }).catch((err: unknown) => {
+    if (!isNotFound(err)) throw err;
+  });
   await rm(hookFile, { force: true });
   await rm(loadedFile, { force: true });
   client.close();

@@ -189,6 +189,28 @@ test('a 429 waits the Retry-After the server gives, not the growing backoff', as
   assert.equal(r.lastError(), undefined);
 });
 
+test('an unreachable server is retried within the short cap, not the growing backoff', async () => {
+  const refused = async () => {
+    throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6443'), { code: 'ECONNREFUSED' });
+  };
+  const { client, calls } = scriptedClient([[cm('a', '1')]], [refused, refused, refused]);
+  // A backoff of a minute would stall this test past its 2 s deadline if no answer took that path.
+  const r = startReflector({
+    client,
+    resource,
+    backoffInitialMs: 60_000,
+    backoffMaxMs: 60_000,
+    unreachableBackoffMaxMs: 1,
+    logger: { info() {}, error() {} },
+  });
+  try {
+    await until(() => calls.filter((c) => c.kind === 'watch').length >= 4, 'the watch after three refusals');
+  } finally {
+    await r.stop();
+  }
+  assert.equal(calls.filter((c) => c.kind === 'list').length, 1);
+});
+
 test('a re-created object (new uid, same name) is a delete then an add', async () => {
   const seen: string[] = [];
   const { client, calls } = scriptedClient(

@@ -36,6 +36,8 @@ export interface ReflectorOptions {
   readonly inactivityMs?: number;
   readonly backoffInitialMs?: number;
   readonly backoffMaxMs?: number;
+  /** The cap while the server cannot be reached at all (no HTTP answer). Default 4 s. */
+  readonly unreachableBackoffMaxMs?: number;
   /** Told after each failed list or watch (the error) and once one succeeds again (undefined). */
   readonly onErrorChange?: (err: Error | undefined) => void;
 }
@@ -88,6 +90,7 @@ export function startReflector(options: ReflectorOptions): Reflector {
   const inactivityMs = options.inactivityMs ?? 90_000;
   const backoffInitialMs = options.backoffInitialMs ?? 800;
   const backoffMaxMs = options.backoffMaxMs ?? 30_000;
+  const unreachableBackoffMaxMs = Math.min(options.unreachableBackoffMaxMs ?? 4_000, backoffMaxMs);
   const stopper = new AbortController();
   const log = { resource: `${resource.plural}.${resource.group || 'core'}`, namespace: options.namespace };
   let synced = false;
@@ -236,8 +239,8 @@ export function startReflector(options: ReflectorOptions): Reflector {
 
   async function run() {
     let delay = backoffInitialMs;
-    const nextDelay = () => {
-      const d = delay * (1 + Math.random() * 0.2);
+    const nextDelay = (capMs = backoffMaxMs) => {
+      const d = Math.min(delay, capMs) * (1 + Math.random() * 0.2);
       delay = Math.min(delay * 2, backoffMaxMs);
       return d;
     };
@@ -273,7 +276,11 @@ export function startReflector(options: ReflectorOptions): Reflector {
         }
         logger?.error('list/watch failed, backing off', { ...log, err: (err as Error).message });
         setError(err instanceof Error ? err : new Error(String(err)));
-        await sleep(nextDelay(), stopper.signal);
+        // No HTTP answer at all (a restarting API server, a dropped network): a retry costs the
+        // server nothing, and after a restart of some seconds the full doubling would leave the
+        // cache stale up to as long again after the server is back. An answer that is an error
+        // keeps the full backoff, so a struggling server is not pressed harder.
+        await sleep(nextDelay(err instanceof ApiError ? backoffMaxMs : unreachableBackoffMaxMs), stopper.signal);
       }
     }
   }

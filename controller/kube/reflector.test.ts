@@ -166,49 +166,44 @@ test('a failing watch backs off and resumes from the last resourceVersion withou
   assert.equal(watches[1]?.query.resourceVersion, watches[0]?.query.resourceVersion);
 });
 
-test('a 429 waits the Retry-After the server gives, not the growing backoff', async () => {
-  const busy = async () => {
-    const status = { code: 429, reason: 'TooManyRequests', message: 'storage is (re)initializing' };
-    throw new ApiError('WATCH', '/x', 429, { ...status, details: { retryAfterSeconds: 0 } }, 'busy');
-  };
-  const { client, calls } = scriptedClient([[cm('a', '1')]], [busy, busy, busy]);
-  // A backoff of a minute would stall this test past its 2 s deadline if 429 took that path.
+/**
+ * Fails the watch three times with `failure` under a backoff of a minute, which would stall past
+ * the 2 s deadline of `until` if these failures took the growing backoff; returns the calls made.
+ */
+async function retriedPastBackoff(failure: () => Promise<void>, options: { unreachableBackoffMaxMs?: number } = {}) {
+  const { client, calls } = scriptedClient([[cm('a', '1')]], [failure, failure, failure]);
   const r = startReflector({
     client,
     resource,
     backoffInitialMs: 60_000,
     backoffMaxMs: 60_000,
+    ...options,
     logger: { info() {}, error() {} },
   });
   try {
-    await until(() => calls.filter((c) => c.kind === 'watch').length >= 4, 'the watch after three 429s');
+    await until(() => calls.filter((c) => c.kind === 'watch').length >= 4, 'the watch after three failures');
   } finally {
     await r.stop();
   }
   assert.equal(calls.filter((c) => c.kind === 'list').length, 1);
+  return r;
+}
+
+test('a 429 waits the Retry-After the server gives, not the growing backoff', async () => {
+  const r = await retriedPastBackoff(async () => {
+    const status = { code: 429, reason: 'TooManyRequests', message: 'storage is (re)initializing' };
+    throw new ApiError('WATCH', '/x', 429, { ...status, details: { retryAfterSeconds: 0 } }, 'busy');
+  });
   assert.equal(r.lastError(), undefined);
 });
 
 test('an unreachable server is retried within the short cap, not the growing backoff', async () => {
-  const refused = async () => {
-    throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6443'), { code: 'ECONNREFUSED' });
-  };
-  const { client, calls } = scriptedClient([[cm('a', '1')]], [refused, refused, refused]);
-  // A backoff of a minute would stall this test past its 2 s deadline if no answer took that path.
-  const r = startReflector({
-    client,
-    resource,
-    backoffInitialMs: 60_000,
-    backoffMaxMs: 60_000,
-    unreachableBackoffMaxMs: 1,
-    logger: { info() {}, error() {} },
-  });
-  try {
-    await until(() => calls.filter((c) => c.kind === 'watch').length >= 4, 'the watch after three refusals');
-  } finally {
-    await r.stop();
-  }
-  assert.equal(calls.filter((c) => c.kind === 'list').length, 1);
+  await retriedPastBackoff(
+    async () => {
+      throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6443'), { code: 'ECONNREFUSED' });
+    },
+    { unreachableBackoffMaxMs: 1 },
+  );
 });
 
 test('a re-created object (new uid, same name) is a delete then an add', async () => {

@@ -60,6 +60,55 @@ describe('box work loop', () => {
     await loop.stop(0);
   });
 
+  test('no answer from the API server retries on its own capped backoff, outside the rate limiter', async (t) => {
+    fakeTime(t);
+    const unanswered = 12;
+    let calls = 0;
+    const limiterCalls: string[] = [];
+    const limiter = rateLimiterFor(DEFAULT_BOX);
+    const loop = startWorkLoop({
+      workers: 1,
+      rateLimiter: {
+        when: (item) => {
+          limiterCalls.push(item);
+          return limiter.when(item);
+        },
+        forget: (item) => limiter.forget(item),
+        numRequeues: (item) => limiter.numRequeues(item),
+      },
+      health: createHealth(5),
+      logger: silentLogger,
+      clock: dateClock,
+      unreachableRetry: { baseMs: 100, maxMs: 1_000 },
+      process: async () => {
+        calls++;
+        if (calls <= unanswered)
+          throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6443'), { code: 'ECONNREFUSED' });
+        if (calls === unanswered + 1) throw new Error('configmaps is forbidden');
+        return undefined;
+      },
+    });
+    loop.add('ns/a');
+    for (let failure = 0; failure < unanswered; failure++) {
+      await until(`attempt ${failure + 1}`, () => calls === failure + 1);
+      await until(`failure ${failure + 1} counted`, () => loop.failures('ns/a') === failure + 1);
+      // Doubling from 100 ms to the 1 s cap, with up to 20% jitter either way.
+      const delay = Math.min(100 * 2 ** failure, 1_000);
+      t.mock.timers.tick(Math.floor(delay * 0.8) - 1);
+      await flush();
+      assert.equal(calls, failure + 1, `retry ${failure + 1} not before 80% of ${delay} ms`);
+      t.mock.timers.tick(Math.ceil(delay * 0.4) + 1);
+    }
+    await until('the answered failure', () => calls === unanswered + 1);
+    // Twelve failures through client-go's limiter would wait 5 ms * 2^12 = 20 s now; the
+    // no-answer retries never reached it, so the first answered failure starts its backoff fresh.
+    assert.deepEqual(limiterCalls, ['ns/a']);
+    t.mock.timers.tick(5);
+    await until('the item to succeed', () => calls === unanswered + 2);
+    await until('the failure count to reset', () => loop.failures('ns/a') === 0);
+    await loop.stop(0);
+  });
+
   test('stop waits for in-flight work up to the grace period, then aborts its signal', async () => {
     let signal: AbortSignal | undefined;
     const loop = startWorkLoop({

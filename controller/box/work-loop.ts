@@ -2,12 +2,19 @@
 // retried for as long as it keeps failing, with capped exponential backoff, as controller-runtime
 // does: work is never dropped. Consecutive failures only move the box's health to Degraded, and
 // the next success moves it back.
+//
+// A failure that got no answer from the API server at all (refused, reset, timed out) is not the
+// item's fault: it is retried on a short capped backoff of its own, outside the rate limiter.
+// Through the limiter, the per-item doubling and the shared bucket (10/s) would leave items
+// waiting for as long again as the API server was away, some for far longer once hundreds of
+// items had failed (a kube-apiserver restart under load: up to 31 s to converge again).
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../kube/clock.ts';
 import { splitKey } from '../kube/object.ts';
 import type { UnfinishedWork, WorkqueueMetrics } from '../kube/queue-metrics.ts';
 import type { RateLimiter } from '../kube/rate-limiter.ts';
 import { createRateLimitingQueue } from '../kube/rate-limiting-queue.ts';
+import { isUnreachable } from '../kube/unreachable.ts';
 import { errorField, type Logger } from '../observe/log.ts';
 import type { Health } from './health.ts';
 import type { ReconcileResult } from './reconciler.ts';
@@ -39,6 +46,8 @@ export interface WorkLoopOptions {
   readonly process: (key: string, ctx: ItemContext) => Promise<ReconcileResult | undefined>;
   /** Called after every item, e.g. to notice a change of the box's phase. */
   readonly afterItem?: () => void;
+  /** Retries of a failure with no answer from the API server: the first delay, doubling to the cap (250 ms, 4 s). */
+  readonly unreachableRetry?: { readonly baseMs: number; readonly maxMs: number };
 }
 
 export interface WorkLoop {
@@ -76,6 +85,15 @@ export function startWorkLoop(options: WorkLoopOptions): WorkLoop {
   const stopper = new AbortController();
   let stopping = false;
   let processed = 0;
+  const { baseMs, maxMs } = options.unreachableRetry ?? { baseMs: 250, maxMs: 4_000 };
+  /** Consecutive no-answer failures per item. */
+  const unanswered = new Map<string, number>();
+  /** The next no-answer retry: doubling to the cap, with ±20% jitter so the items do not retry in step. */
+  const unansweredDelay = (key: string) => {
+    const n = unanswered.get(key) ?? 0;
+    unanswered.set(key, n + 1);
+    return Math.round(Math.min(baseMs * 2 ** n, maxMs) * (0.8 + 0.4 * Math.random()));
+  };
 
   async function processItem(key: string) {
     const started = performance.now();
@@ -88,6 +106,7 @@ export function startWorkLoop(options: WorkLoopOptions): WorkLoop {
         options.process(key, { reconcileID, logger: log, signal: stopper.signal }),
       );
       queue.forget(key);
+      unanswered.delete(key);
       health.success();
       const seconds = (performance.now() - started) / 1000;
       log.debug('reconciled', { durationMs: Math.round(seconds * 1000) });
@@ -101,12 +120,19 @@ export function startWorkLoop(options: WorkLoopOptions): WorkLoop {
       const message = errorField(err);
       health.failure(message);
       metrics?.reconciled?.('error', (performance.now() - started) / 1000);
-      log.error('reconcile failed', {
-        err: message,
-        retries: queue.numRequeues(key),
-        durationMs: Math.round(performance.now() - started),
-      });
-      queue.addRateLimited(key);
+      if (isUnreachable(err)) {
+        const delayMs = unansweredDelay(key);
+        log.warn('reconcile got no answer from the API server; retrying', { err: message, delayMs });
+        queue.addAfter(key, delayMs);
+      } else {
+        unanswered.delete(key);
+        log.error('reconcile failed', {
+          err: message,
+          retries: queue.numRequeues(key),
+          durationMs: Math.round(performance.now() - started),
+        });
+        queue.addRateLimited(key);
+      }
     }
     options.afterItem?.();
   }
@@ -152,7 +178,7 @@ export function startWorkLoop(options: WorkLoopOptions): WorkLoop {
     depth: () => queue.len(),
     workers: () => target,
     processed: () => processed,
-    failures: (key) => queue.numRequeues(key),
+    failures: (key) => queue.numRequeues(key) + (unanswered.get(key) ?? 0),
     unfinishedWork: () => queue.unfinishedWork(),
     async stop(graceMs) {
       if (stopping) return;

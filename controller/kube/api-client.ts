@@ -174,7 +174,11 @@ export function createApiClient(target: KubeConfig | ClusterAccess, options: Api
     const req = fn(url, { method, headers: reqHeaders, agent, signal, timeout: timeoutMs }, (res) =>
       onResponse(res.statusCode ?? 0, res),
     );
-    req.on('timeout', () => req.destroy(new Error(`${method} ${path}: timed out after ${timeoutMs} ms`)));
+    req.on('timeout', () =>
+      req.destroy(
+        Object.assign(new Error(`${method} ${path}: timed out after ${timeoutMs} ms`), { code: 'ETIMEDOUT' }),
+      ),
+    );
     req.on('error', onError);
     req.end(body);
   }
@@ -226,25 +230,41 @@ export function createApiClient(target: KubeConfig | ClusterAccess, options: Api
     body: string | undefined,
   ): Promise<{ status: number; text: string }> {
     const started = performance.now();
-    const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-      send(
-        used,
-        r.method,
-        r.path,
-        r.query,
-        body,
-        r.contentType ?? 'application/json',
-        r.signal,
-        r.timeoutMs ?? 30_000,
-        (code, res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: code, text: Buffer.concat(chunks).toString('utf8') }));
-          res.on('error', reject);
-        },
-        reject,
-      );
+    // Node's https Agent keeps each pooled socket's first request reachable (its TLS 'session'
+    // listener closes over it), and with it the listeners below. They therefore reach the
+    // answer only through `pending`, cleared once it settles, and drop the body's chunks: else
+    // every keep-alive connection pins one whole response (a 500 KB CRD list at idle).
+    let pending: { resolve(a: { status: number; text: string }): void; reject(err: unknown): void } | undefined;
+    const settled = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      pending = { resolve, reject };
     });
+    const take = () => {
+      const p = pending;
+      pending = undefined;
+      return p;
+    };
+    send(
+      used,
+      r.method,
+      r.path,
+      r.query,
+      body,
+      r.contentType ?? 'application/json',
+      r.signal,
+      r.timeoutMs ?? 30_000,
+      (code, res) => {
+        let chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          chunks = [];
+          take()?.resolve({ status: code, text });
+        });
+        res.on('error', (err) => take()?.reject(err));
+      },
+      (err) => take()?.reject(err),
+    );
+    const answer = await settled;
     for (const o of observers) o(r.method, r.path, answer.status, performance.now() - started);
     return answer;
   }

@@ -72,6 +72,8 @@ interface Converged {
   readonly requeueAfterMs?: number;
   /** The children this reconcile created, as `Kind name`. */
   readonly created?: ReadonlySet<string>;
+  /** The first failed child write, kept as the retry's cause (a no-answer failure retries sooner). */
+  readonly applyError?: unknown;
 }
 
 export function declarativeReconciler(
@@ -188,7 +190,7 @@ export function declarativeReconciler(
         hookStatus: answer?.status,
         requeueAfterMs: answer?.requeueAfterMs,
         created: applied.created,
-        ...(applied.firstError ? { problem: applyProblem(applied.firstError) } : {}),
+        ...(applied.firstError ? { problem: applyProblem(applied.firstError), applyError: applied.firstError } : {}),
       };
     } catch (err) {
       if (!(err instanceof Halt)) throw err;
@@ -276,7 +278,7 @@ export function declarativeReconciler(
       backoff.clear(ctx.request.key);
     }
     // Transient apply failures retry with backoff; stalled problems wait for a change.
-    if (outcome.problem && !outcome.problem.stalled) throw new Error(outcome.problem.message);
+    if (outcome.problem && !outcome.problem.stalled) throw new Error(outcome.problem.message, { cause: outcome.applyError });
     return outcome.requeueAfterMs ? { requeueAfterMs: outcome.requeueAfterMs } : undefined;
   };
 

@@ -7,6 +7,7 @@
 // check), when it led (with --leader-elect), when its root controller started and when the box
 // had listed its custom resources (phase Running).
 import { type ChildProcess, spawn } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const orkestra = fileURLToPath(new URL('../../bin/orkestra', import.meta.url));
@@ -16,6 +17,8 @@ export interface ControllerOptions {
   readonly identity: string;
   /** `--leader-elect` with these durations, e.g. { lease: '15s', renew: '10s', retry: '2s' }. */
   readonly leaderElect?: { readonly lease: string; readonly renew: string; readonly retry: string };
+  /** Appends every log line of every start of this controller to this file (`run.ts --logs`). */
+  readonly logFile?: string;
 }
 
 /** One process start, in performance.now() time (from the `ts` of the controller's log lines). */
@@ -123,6 +126,7 @@ export function chaosController(options: ControllerOptions): ChaosController {
       buffered += chunk;
       const lines = buffered.split('\n');
       buffered = lines.pop() ?? '';
+      if (options.logFile && lines.length > 0) appendFileSync(options.logFile, `${lines.join('\n')}\n`);
       for (const line of lines) {
         recent.push(line);
         if (recent.length > 40) recent.shift();

@@ -3,10 +3,14 @@
 // when anything was orphaned, duplicated, lost, crashed, or a target was missed.
 //
 //   node e2e/chaos/run.ts [--websites 500] [--ops-per-second 10] [--runs-scale 1] [--stall 30] [--only a,b] [--sequential]
+//                         [--logs DIR]
+//
+// --logs keeps every controller's JSON log, in DIR/env-N/replica-M.log, to trace a slow fault.
 //
 // --runs-scale 0.25 runs each scenario a quarter as often (at least once), for a quick look.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../../controller/box/duration.ts';
 import { phasesTable, resultsTable } from './report.ts';
@@ -24,6 +28,7 @@ const { values } = parseArgs({
     'retry-period': { type: 'string', default: '2s' },
     only: { type: 'string' },
     sequential: { type: 'boolean', default: false },
+    logs: { type: 'string' },
   },
 });
 
@@ -53,7 +58,11 @@ async function runEnvironment(index: number): Promise<void> {
   const log = (line: string) => console.error(`[${index + 1}] ${line}`);
   log(`${group.title}: a fresh control plane, ${scale.websites} Websites…`);
   const setupStarted = performance.now();
-  const env = await openEnvironment(scale, group.options, (line) => log(`  ${line}`));
+  const logDir = values.logs === undefined ? undefined : join(values.logs, `env-${index + 1}`);
+  if (logDir) await mkdir(logDir, { recursive: true });
+  const env = await openEnvironment(scale, { ...group.options, ...(logDir ? { logDir } : {}) }, (line) =>
+    log(`  ${line}`),
+  );
   setups.push(`${group.title}: setup ${((performance.now() - setupStarted) / 1000).toFixed(0)} s`);
   try {
     for (const scenario of scenarios) {

@@ -77,6 +77,8 @@ export interface EnvironmentOptions {
   /** Two replicas with --leader-elect; one controller without otherwise. */
   readonly replicas?: 2;
   readonly apiserverArgs?: readonly string[];
+  /** An existing directory for the controllers' logs, one file per replica (`run.ts --logs`). */
+  readonly logDir?: string;
 }
 
 export interface Scenario extends EnvironmentOptions {
@@ -233,6 +235,7 @@ export async function openEnvironment(
       kubeconfig: viaProxy,
       identity: `replica-${i}`,
       ...(options.replicas ? { leaderElect: scale.lease } : {}),
+      ...(options.logDir ? { logFile: join(options.logDir, `replica-${i}.log`) } : {}),
     }),
   );
   const close = async () => {

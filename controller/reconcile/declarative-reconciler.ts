@@ -278,7 +278,8 @@ export function declarativeReconciler(
       backoff.clear(ctx.request.key);
     }
     // Transient apply failures retry with backoff; stalled problems wait for a change.
-    if (outcome.problem && !outcome.problem.stalled) throw new Error(outcome.problem.message, { cause: outcome.applyError });
+    if (outcome.problem && !outcome.problem.stalled)
+      throw new Error(outcome.problem.message, { cause: outcome.applyError });
     return outcome.requeueAfterMs ? { requeueAfterMs: outcome.requeueAfterMs } : undefined;
   };
 

@@ -4,7 +4,8 @@
 // the next success moves it back.
 //
 // A failure that got no answer from the API server at all (refused, reset, timed out) is not the
-// item's fault: it is retried on a short capped backoff of its own, outside the rate limiter.
+// item's fault: it is retried on a short capped backoff of its own, outside the rate limiter; so
+// is one whose answer names a wait (429, or 503 from a starting server), after that wait.
 // Through the limiter, the per-item doubling and the shared bucket (10/s) would leave items
 // waiting for as long again as the API server was away, some for far longer once hundreds of
 // items had failed (a kube-apiserver restart under load: up to 31 s to converge again).
@@ -14,7 +15,7 @@ import { splitKey } from '../kube/object.ts';
 import type { UnfinishedWork, WorkqueueMetrics } from '../kube/queue-metrics.ts';
 import type { RateLimiter } from '../kube/rate-limiter.ts';
 import { createRateLimitingQueue } from '../kube/rate-limiting-queue.ts';
-import { isUnreachable } from '../kube/unreachable.ts';
+import { isUnreachable, serverRetryAfterMs } from '../kube/transient.ts';
 import { errorField, type Logger } from '../observe/log.ts';
 import type { Health } from './health.ts';
 import type { ReconcileResult } from './reconciler.ts';
@@ -120,7 +121,11 @@ export function startWorkLoop(options: WorkLoopOptions): WorkLoop {
       const message = errorField(err);
       health.failure(message);
       metrics?.reconciled?.('error', (performance.now() - started) / 1000);
-      if (isUnreachable(err)) {
+      const askedMs = serverRetryAfterMs(err, maxMs);
+      if (askedMs !== undefined) {
+        log.warn('reconcile: the API server asked to retry later', { err: message, delayMs: askedMs });
+        queue.addAfter(key, askedMs);
+      } else if (isUnreachable(err)) {
         const delayMs = unansweredDelay(key);
         log.warn('reconcile got no answer from the API server; retrying', { err: message, delayMs });
         queue.addAfter(key, delayMs);

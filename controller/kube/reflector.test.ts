@@ -12,11 +12,11 @@ function cm(name: string, rv: string, uid = `uid-${name}`): KubeObject {
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace: 'ns', name, resourceVersion: rv, uid } };
 }
 
-type Script = (query: Query, emit: (line: string) => void, signal: AbortSignal) => Promise<void>;
+type Script = (query: Query, emit: (line: string) => void, signal: AbortSignal, accepted?: () => void) => Promise<void>;
 
 /** A client whose lists return `lists` in turn and whose watches run `watches` in turn. */
 function scriptedClient(lists: KubeObject[][], watches: Script[]) {
-  const calls: { kind: 'list' | 'watch'; query: Query }[] = [];
+  const calls: { kind: 'list' | 'watch'; query: Query; at?: number }[] = [];
   let listIndex = 0;
   let watchIndex = 0;
   const client: ApiClient = {
@@ -32,15 +32,15 @@ function scriptedClient(lists: KubeObject[][], watches: Script[]) {
         items: structuredClone(items),
       } as T;
     },
-    async stream(_path, query, onLine, signal) {
-      calls.push({ kind: 'watch', query });
+    async stream(_path, query, onLine, signal, onActivity) {
+      calls.push({ kind: 'watch', query, at: performance.now() });
       const script = watches[watchIndex++];
       if (!script) {
         // No more scripted watches: hang until stopped, like a quiet healthy watch.
         await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
         return;
       }
-      await script(query, onLine, signal);
+      await script(query, onLine, signal, onActivity);
     },
     observe() {},
     openStreams: () => [],
@@ -195,6 +195,54 @@ test('a 429 waits the Retry-After the server gives, not the growing backoff', as
     throw new ApiError('WATCH', '/x', 429, { ...status, details: { retryAfterSeconds: 0 } }, 'busy');
   });
   assert.equal(r.lastError(), undefined);
+});
+
+test('a 503 that names a Retry-After (an API server still installing its paths) waits that, not the backoff', async () => {
+  const r = await retriedPastBackoff(async () => {
+    const status = {
+      code: 503,
+      reason: 'ServiceUnavailable',
+      message: 'the request has been made before all known HTTP paths have been installed, please try again',
+    };
+    throw new ApiError('WATCH', '/x', 503, { ...status, details: { retryAfterSeconds: 0 } }, 'unavailable');
+  });
+  assert.equal(r.lastError(), undefined);
+});
+
+test('a watch that served for over a second resets the backoff, even when it ends in an error', async () => {
+  const fail = async () => {
+    throw new ApiError('WATCH', '/x', 500, { message: 'boom' }, 'boom');
+  };
+  // Four failures grow the backoff from 40 ms to 640 ms; then a watch serves 1.2 s and drops.
+  const served: Script = async (_q, _emit, signal, accepted) => {
+    accepted?.();
+    await new Promise((r) => setTimeout(r, 1_200));
+    if (!signal.aborted) throw Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+  };
+  const { client, calls } = scriptedClient([[cm('a', '1')]], [fail, fail, fail, fail, served, fail]);
+  const r = startReflector({
+    client,
+    resource,
+    backoffInitialMs: 40,
+    backoffMaxMs: 60_000,
+    unreachableBackoffMaxMs: 60_000,
+    logger: { info() {}, error() {} },
+  });
+  try {
+    const deadline = Date.now() + 10_000;
+    while (calls.filter((c) => c.kind === 'watch').length < 7 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+  } finally {
+    await r.stop();
+  }
+  const watches = calls.filter((c) => c.kind === 'watch').map((c) => c.at ?? 0);
+  assert.equal(watches.length, 7, 'seven watches');
+  const gap = (i: number) => (watches[i] ?? 0) - (watches[i - 1] ?? 0);
+  // Before: the fourth failure waited 320-384 ms. After the served watch: 40-48 ms, then 80-96.
+  assert.ok(gap(4) >= 320, `backoff grew before the served watch: ${gap(4)} ms`);
+  const afterServed = gap(5) - 1_200;
+  assert.ok(afterServed < 200, `retried ${afterServed.toFixed(0)} ms after the served watch dropped`);
+  assert.ok(gap(6) < 200, `and ${gap(6).toFixed(0)} ms after the next failure`);
 });
 
 test('an unreachable server is retried within the short cap, not the growing backoff', async () => {

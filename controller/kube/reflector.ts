@@ -12,6 +12,7 @@ import { type Cache, createCache, type IndexFunc } from './cache.ts';
 import { type CacheTransform, dropBookkeeping } from './cache-transform.ts';
 import type { KubeLogger } from './logger.ts';
 import { type KubeList, type KubeObject, type KubeStatus, objectKey, type ResourceRef } from './object.ts';
+import { serverRetryAfterMs } from './transient.ts';
 
 /** Receives cache changes. Called synchronously, after the cache was updated; must not throw (it is contained if it does). */
 export interface EventHandler {
@@ -186,6 +187,7 @@ export function startReflector(options: ReflectorOptions): Reflector {
     stopper.signal.addEventListener('abort', onStop, { once: true });
     let watchdog = setTimeout(() => local.abort(), inactivityMs);
     const kick = () => {
+      acceptedAt ??= Date.now();
       setError(undefined);
       clearTimeout(watchdog);
       watchdog = setTimeout(() => {
@@ -237,8 +239,18 @@ export function startReflector(options: ReflectorOptions): Reflector {
     return latest;
   }
 
+  /** When the server accepted the current watch; undefined until it has. */
+  let acceptedAt: number | undefined;
+
   async function run() {
     let delay = backoffInitialMs;
+    // A watch that served for more than a second proved the server healthy, however it ended
+    // (often by a dropped connection): the next failure starts the backoff afresh. Else each
+    // outage of a restarting API server would start where the last one left off, toward 30 s.
+    const resetIfServed = () => {
+      if (acceptedAt !== undefined && Date.now() - acceptedAt > 1_000) delay = backoffInitialMs;
+      acceptedAt = undefined;
+    };
     const nextDelay = (capMs = backoffMaxMs) => {
       const d = Math.min(delay, capMs) * (1 + Math.random() * 0.2);
       delay = Math.min(delay * 2, backoffMaxMs);
@@ -248,6 +260,7 @@ export function startReflector(options: ReflectorOptions): Reflector {
       try {
         if (resourceVersion === undefined) {
           resourceVersion = await relist();
+          delay = backoffInitialMs;
           setError(undefined);
           if (!synced) {
             synced = true;
@@ -255,12 +268,14 @@ export function startReflector(options: ReflectorOptions): Reflector {
           }
         }
         const opened = Date.now();
+        acceptedAt = undefined;
         resourceVersion = await watch(resourceVersion);
-        // A healthy watch resets the backoff; one the server closes at once is throttled like an error.
-        if (Date.now() - opened > 1_000) delay = backoffInitialMs;
-        else await sleep(nextDelay(), stopper.signal);
+        resetIfServed();
+        // One the server closes at once is throttled like an error.
+        if (Date.now() - opened <= 1_000) await sleep(nextDelay(), stopper.signal);
       } catch (err) {
         if (stopper.signal.aborted) break;
+        resetIfServed();
         if (isGone(err)) {
           logger?.info('resourceVersion too old, relisting', { ...log, resourceVersion });
           resourceVersion = undefined;
@@ -300,10 +315,4 @@ export function startReflector(options: ReflectorOptions): Reflector {
       if (!synced) rejectSynced(new Error(`reflector for ${log.resource} stopped before syncing`));
     },
   };
-}
-
-/** The wait a 429 answer asks for (its Retry-After, 1 s when absent), capped; undefined for other errors. */
-function serverRetryAfterMs(err: unknown, capMs: number): number | undefined {
-  if (!(err instanceof ApiError) || err.status !== 429) return undefined;
-  return Math.min((err.details?.details?.retryAfterSeconds ?? 1) * 1000, capMs);
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { test } from 'node:test';
 import { ApiError, createApiClient } from './api-client.ts';
-import { isUnreachable } from './unreachable.ts';
+import { isUnreachable, serverRetryAfterMs } from './transient.ts';
 
 const noCredentials = {
   current: async () => ({ headers: {}, tls: {} }),
@@ -64,4 +64,17 @@ test('a refused connection, a reset one and a timeout are no answer; an HTTP err
   assert.equal(isUnreachable(new ApiError('GET', '/api', 503, undefined, 'unavailable')), false);
   assert.equal(isUnreachable(new Error('template failed')), false);
   assert.equal(isUnreachable('ECONNREFUSED'), false);
+});
+
+test('a wait the server names: a 429 (1 s unless told), a 503 only when it names one; capped; found through causes', () => {
+  const answer = (status: number, retryAfterSeconds?: number) =>
+    new ApiError('PATCH', '/x', status, retryAfterSeconds === undefined ? {} : { details: { retryAfterSeconds } }, '');
+  assert.equal(serverRetryAfterMs(answer(429), 30_000), 1_000);
+  assert.equal(serverRetryAfterMs(answer(429, 3), 30_000), 3_000);
+  assert.equal(serverRetryAfterMs(answer(503, 5), 30_000), 5_000);
+  assert.equal(serverRetryAfterMs(answer(503, 120), 4_000), 4_000);
+  assert.equal(serverRetryAfterMs(answer(503), 30_000), undefined);
+  assert.equal(serverRetryAfterMs(answer(500, 5), 30_000), undefined);
+  assert.equal(serverRetryAfterMs(new Error('apply failed', { cause: answer(503, 5) }), 30_000), 5_000);
+  assert.equal(serverRetryAfterMs(new Error('template failed'), 30_000), undefined);
 });

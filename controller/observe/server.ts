@@ -1,8 +1,12 @@
 // The controller's HTTP side: Prometheus metrics, liveness and readiness probes, and a small
 // JSON API over the Katalogs and their boxes (the Control Center reads it).
-import { createServer, type Server } from 'node:http';
+//
+// These few fixed routes are served by node:http itself; the Control Center, an Express app, is
+// handed every other request. Probes and scrapes are what a controller serves all day, and
+// Express with its dependencies (MIME tables, charset codecs) is ~1 MB of code resident for them;
+// the Control Center loads it on its first request (controller/ui/control-center.ts).
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Logger } from './log.ts';
 import { errorField } from './log.ts';
 import type { OrkestraMetrics } from './metrics.ts';
@@ -59,9 +63,12 @@ export interface ObserveServerOptions {
   readonly sampleIntervalMs?: number;
   /** Monotonic milliseconds, for the rate window; injectable for tests. */
   readonly now?: () => number;
-  /** Extra read-only routes (the Control Center), mounted before the 404; closed with the server. */
-  readonly ui?: { readonly router: RequestHandler; close(): void };
+  /** Extra read-only routes (the Control Center), tried before the 404; closed with the server. */
+  readonly ui?: { readonly handle: RequestHandler; close(): void };
 }
+
+/** Handles a request or passes it on: `next()` when no route matched, `next(err)` on failure. */
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
 
 export interface ObserveServer {
   readonly port: number;
@@ -158,69 +165,80 @@ export async function startObserveServer(options: ObserveServerOptions): Promise
     };
   };
 
-  const findKatalog = (res: Response, name: string): KatalogHealth | undefined => {
+  const send = (res: ServerResponse, status: number, type: string, body: string) => {
+    res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
+    res.end(res.req.method === 'HEAD' ? undefined : body);
+  };
+  const json = (res: ServerResponse, status: number, value: unknown) =>
+    send(res, status, 'application/json; charset=utf-8', JSON.stringify(value));
+  const text = (res: ServerResponse, status: number, body: string) =>
+    send(res, status, 'text/plain; charset=utf-8', body);
+
+  const findKatalog = (res: ServerResponse, name: string): KatalogHealth | undefined => {
     const k = katalogs().find((x) => x.name === name);
-    if (!k) res.status(404).json({ error: `katalog "${name}" not found` });
+    if (!k) json(res, 404, { error: `katalog "${name}" not found` });
     return k;
   };
 
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-
-  app.get('/metrics', async (_req, res) => {
-    const body = await metrics.registry.metrics();
-    res.set('Content-Type', metrics.registry.contentType).send(body);
-  });
-
-  app.get('/healthz', (_req, res) => {
-    res.type('text/plain').send('ok');
-  });
-
-  app.get('/readyz', (_req, res) => {
-    const r = health.ready();
-    if (r.ready) res.type('text/plain').send('ok');
-    else res.status(503).json({ ready: false, reason: r.reason ?? 'not ready' });
-  });
-
-  app.get('/api/katalogs', (_req, res) => {
-    res.json(katalogs().map((k) => ({ name: k.name, boxes: k.boxes.map(summary) })));
-  });
-
-  app.get('/api/katalogs/:name', (req: Request<{ name: string }>, res) => {
-    const k = findKatalog(res, req.params.name);
-    if (k) res.json({ name: k.name, boxes: k.boxes.map((b) => detail(k, b)) });
-  });
-
-  app.get('/api/katalogs/:name/boxes/:box/health', (req: Request<{ name: string; box: string }>, res) => {
-    const k = findKatalog(res, req.params.name);
-    if (!k) return;
-    const b = k.boxes.find((x) => x.name === req.params.box);
-    if (!b) {
-      res.status(404).json({ error: `box "${req.params.box}" not found in katalog "${k.name}"` });
-      return;
+  /** The fixed routes; false when none matched. */
+  const route = async (path: string, res: ServerResponse): Promise<boolean> => {
+    if (path === '/metrics') {
+      send(res, 200, metrics.registry.contentType, await metrics.registry.metrics());
+    } else if (path === '/healthz') {
+      text(res, 200, 'ok');
+    } else if (path === '/readyz') {
+      const r = health.ready();
+      if (r.ready) text(res, 200, 'ok');
+      else json(res, 503, { ready: false, reason: r.reason ?? 'not ready' });
+    } else if (path === '/api/katalogs') {
+      json(
+        res,
+        200,
+        katalogs().map((k) => ({ name: k.name, boxes: k.boxes.map(summary) })),
+      );
+    } else {
+      const [, name, box] = /^\/api\/katalogs\/([^/]+)(?:\/boxes\/([^/]+)\/health)?$/.exec(path) ?? [];
+      if (name === undefined) return false;
+      const k = findKatalog(res, decodeURIComponent(name));
+      if (!k) return true;
+      if (box === undefined) {
+        json(res, 200, { name: k.name, boxes: k.boxes.map((b) => detail(k, b)) });
+        return true;
+      }
+      const boxName = decodeURIComponent(box);
+      const b = k.boxes.find((x) => x.name === boxName);
+      if (b) json(res, 200, detail(k, b));
+      else json(res, 404, { error: `box "${boxName}" not found in katalog "${k.name}"` });
     }
-    res.json(detail(k, b));
-  });
+    return true;
+  };
 
-  if (options.ui) app.use(options.ui.router);
+  // No stack or message to the client: the log has the detail.
+  const failed = (req: IncomingMessage, res: ServerResponse, path: string, err: unknown) => {
+    logger.error('observe request failed', { method: req.method, path, err: errorField(err) });
+    if (res.headersSent) res.destroy();
+    else json(res, 500, { error: 'internal server error' });
+  };
 
-  app.use((req, res) => {
-    res.status(404).json({ error: `no route for ${req.method} ${req.path}` });
-  });
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    // As Express routes do: a trailing slash is the same path, and HEAD is a GET without a body.
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/(.)\/$/, '$1');
+    const notFound = (err?: unknown) => {
+      if (err !== undefined) failed(req, res, path, err);
+      else json(res, 404, { error: `no route for ${req.method} ${path}` });
+    };
+    const fixed = req.method === 'GET' || req.method === 'HEAD' ? route(path, res) : Promise.resolve(false);
+    fixed.then(
+      (served) => {
+        if (served) return;
+        if (options.ui) options.ui.handle(req, res, notFound);
+        else notFound();
+      },
+      (err: unknown) => failed(req, res, path, err),
+    );
+  };
 
-  // Four parameters mark this as Express's error handler. No stack or message to the client:
-  // the log has the detail.
-  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    logger.error('observe request failed', { method: req.method, path: req.path, err: errorField(err) });
-    if (res.headersSent) {
-      res.destroy();
-      return;
-    }
-    res.status(500).json({ error: 'internal server error' });
-  });
-
-  const server: Server = createServer(app);
+  const server: Server = createServer(handle);
   await new Promise<void>((resolve, reject) => {
     const onError = (err: Error) => reject(err);
     server.once('error', onError);

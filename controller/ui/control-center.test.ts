@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
 import type { KubeObject } from '../kube/object.ts';
 import { silentLogger } from '../observe/log.ts';
@@ -70,6 +71,24 @@ const site = (name: string): KubeObject => ({
   apiVersion: 'demo.orkestra.io/v1',
   kind: 'Website',
   metadata: { name, namespace: 'ns', uid: name },
+});
+
+// First in the file: nothing else here has loaded Express yet.
+test('Express is loaded by the first Control Center request, not by probes and scrapes', async () => {
+  const expressLoaded = () =>
+    Object.keys(createRequire(import.meta.url).cache).some((f) => f.includes('/node_modules/express/'));
+  const server = await serve({ mode: 'open' }, new Map());
+  try {
+    const base = `http://127.0.0.1:${server.port}`;
+    for (const path of ['/healthz', '/readyz', '/metrics', '/api/katalogs'])
+      assert.equal((await fetch(base + path)).status, 200, path);
+    assert.equal(expressLoaded(), false, 'Express loaded before any Control Center request');
+    assert.equal((await fetch(`${base}/`)).status, 200);
+    assert.equal(expressLoaded(), true, 'the Control Center is served by Express');
+    assert.equal((await fetch(`${base}/no/such/page`)).status, 404);
+  } finally {
+    await server.close();
+  }
 });
 
 describe('Control Center server, open (loopback)', () => {

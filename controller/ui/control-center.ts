@@ -3,12 +3,12 @@
 // by `make ui`); their data comes from /api/ui/* and one Server-Sent Events stream per page,
 // both read from the controller's caches, never from the API server.
 import { readFileSync } from 'node:fs';
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { Express, NextFunction, Request, Response } from 'express';
 import type { BoxMetrics, OperatorBox } from '../box/operator-box.ts';
 import type { Cache } from '../kube/cache.ts';
 import type { Logger } from '../observe/log.ts';
 import { errorField } from '../observe/log.ts';
-import type { KatalogHealth } from '../observe/server.ts';
+import type { KatalogHealth, RequestHandler } from '../observe/server.ts';
 import { bearerMatches, type UiAccess } from './access.ts';
 import { BUCKET_MS, createBoxHistory } from './history.ts';
 import { parseRoute, streamQuery } from './page-url.ts';
@@ -39,8 +39,11 @@ export type RunningBox = Pick<OperatorBox, 'config'> & {
 };
 
 export interface ControlCenter {
-  /** Mount at `/` before the 404 handler. */
-  readonly router: Router;
+  /**
+   * Serves the Control Center's routes; calls `next()` for any other. Express, which they are
+   * written in, is loaded on the first request: a controller nobody looks at does not hold it.
+   */
+  readonly handle: RequestHandler;
   /** Wraps a box's metrics hooks so the Control Center sees reconciles and in-flight work too. */
   observeBox(id: string, inner: BoxMetrics | undefined): BoxMetrics;
   /** Ends every open stream and the sampler. */
@@ -119,67 +122,80 @@ export function createControlCenter(deps: ControlCenterDeps): ControlCenter {
   );
   const shell = readFileSync(SHELL);
 
-  const router = express.Router();
-  router.use((_req, res, next) => {
-    res.set({
-      'Content-Security-Policy': CONTENT_SECURITY_POLICY,
-      'X-Content-Type-Options': 'nosniff',
-      'Referrer-Policy': 'no-referrer',
-      'X-Frame-Options': 'DENY',
-      'Cross-Origin-Opener-Policy': 'same-origin',
-      'Cross-Origin-Resource-Policy': 'same-origin',
+  let app: Promise<RequestHandler> | undefined;
+  const routes = (router: Express): Express => {
+    router.disable('x-powered-by');
+    router.set('etag', false);
+    router.use((_req, res, next) => {
+      res.set({
+        'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+        'X-Content-Type-Options': 'nosniff',
+        'Referrer-Policy': 'no-referrer',
+        'X-Frame-Options': 'DENY',
+        'Cross-Origin-Opener-Policy': 'same-origin',
+        'Cross-Origin-Resource-Policy': 'same-origin',
+      });
+      next();
     });
-    next();
-  });
 
-  // The shell and the bundle hold no cluster data; the data endpoints below need the token.
-  // The shell names its page's first view as a preload, so the browser fetches it while it loads
-  // the bundle instead of after (a header, not markup: the shell stays static).
-  router.get(PAGES, (req, res) => {
-    const search = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
-    const view = `/api/ui/view?${streamQuery(parseRoute(req.path, search))}`;
-    res
-      .type('html')
-      .set('Cache-Control', 'no-store')
-      .set('Link', `<${view}>; rel=preload; as=fetch; crossorigin=anonymous`)
-      .send(shell);
-  });
-  // No icon: answer browsers' automatic request without an error in their console.
-  router.get('/favicon.ico', (_req, res) => {
-    res.status(204).end();
-  });
-  router.get('/ui/:asset', (req: Request<{ asset: string }>, res, next) => {
-    const a = assets.get(req.params.asset);
-    if (!a) return next();
-    res.type(a.type).set('Cache-Control', 'no-cache').send(a.body);
-  });
-
-  const authorize = (req: Request, res: Response, next: NextFunction) => {
-    if (deps.access.mode === 'token' && !bearerMatches(req.get('authorization'), deps.access.token)) {
+    // The shell and the bundle hold no cluster data; the data endpoints below need the token.
+    // The shell names its page's first view as a preload, so the browser fetches it while it loads
+    // the bundle instead of after (a header, not markup: the shell stays static).
+    router.get(PAGES, (req, res) => {
+      const search = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
+      const view = `/api/ui/view?${streamQuery(parseRoute(req.path, search))}`;
       res
-        .status(401)
-        .set('WWW-Authenticate', 'Bearer realm="orkestra"')
-        .json({ error: 'a bearer token is required: the one in the file given to --ui-token-file' });
-      return;
-    }
-    next();
+        .type('html')
+        .set('Cache-Control', 'no-store')
+        .set('Link', `<${view}>; rel=preload; as=fetch; crossorigin=anonymous`)
+        .send(shell);
+    });
+    // No icon: answer browsers' automatic request without an error in their console.
+    router.get('/favicon.ico', (_req, res) => {
+      res.status(204).end();
+    });
+    router.get('/ui/:asset', (req: Request<{ asset: string }>, res, next) => {
+      const a = assets.get(req.params.asset);
+      if (!a) return next();
+      res.type(a.type).set('Cache-Control', 'no-cache').send(a.body);
+    });
+
+    const authorize = (req: Request, res: Response, next: NextFunction) => {
+      if (deps.access.mode === 'token' && !bearerMatches(req.get('authorization'), deps.access.token)) {
+        res
+          .status(401)
+          .set('WWW-Authenticate', 'Bearer realm="orkestra"')
+          .json({ error: 'a bearer token is required: the one in the file given to --ui-token-file' });
+        return;
+      }
+      next();
+    };
+    router.get('/api/ui/session', authorize, (_req, res) => {
+      res.json({ auth: deps.access.mode });
+    });
+    router.get('/api/ui/view', authorize, (req, res) => {
+      res
+        .type('json')
+        .set('Cache-Control', 'no-store')
+        .send(renderView(source, parseViewRequest(req.query)));
+    });
+    router.get('/api/ui/stream', authorize, (req, res) => {
+      const request = parseViewRequest(req.query);
+      hub.open(res, () => renderView(source, request));
+    });
+    return router;
   };
-  router.get('/api/ui/session', authorize, (_req, res) => {
-    res.json({ auth: deps.access.mode });
-  });
-  router.get('/api/ui/view', authorize, (req, res) => {
-    res
-      .type('json')
-      .set('Cache-Control', 'no-store')
-      .send(renderView(source, parseViewRequest(req.query)));
-  });
-  router.get('/api/ui/stream', authorize, (req, res) => {
-    const request = parseViewRequest(req.query);
-    hub.open(res, () => renderView(source, request));
-  });
 
   return {
-    router,
+    handle(req, res, next) {
+      // An Express app is itself a handler that takes a `next` for what it does not serve
+      // (its typings omit the third parameter).
+      app ??= import('express').then(({ default: express }) => routes(express()) as unknown as RequestHandler);
+      app.then(
+        (handler) => handler(req, res, next),
+        (err: unknown) => next(err),
+      );
+    },
     observeBox(id, inner) {
       const queue = inner?.queue;
       return {

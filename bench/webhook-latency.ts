@@ -2,7 +2,7 @@
 // HTTPS server in this process, called over loopback with keep-alive as the API server calls it.
 // Prints p50/p99 per webhook. `node bench/webhook-latency.ts [requests]`
 import { Agent, request } from 'node:https';
-import { generateCa, generateServing } from '../controller/admission/certificates.ts';
+import { generateCa, generateServing } from '../controller/admission/certificate-issuer.ts';
 import { answer, startWebhookServer } from '../controller/admission/server.ts';
 import { compileBox } from '../controller/box/compiled-box.ts';
 import { silentLogger } from '../controller/observe/log.ts';

@@ -15,7 +15,7 @@ import {
   caBundle,
   DEFAULT_VALIDITY,
   renewalDue,
-  renewIfNeeded,
+  renewalNeeded,
   type Validity,
 } from './certificates.ts';
 import type { KeyPair } from './server.ts';
@@ -108,12 +108,11 @@ export async function secretCertificates(options: SecretCertificateOptions): Pro
   async function ensure(): Promise<CertificateSet> {
     for (let attempt = 0; ; attempt++) {
       const secret = await read();
-      const { set, renewed } = renewIfNeeded(
-        decode(secret),
-        options.names,
-        new Date(),
-        options.validity ?? DEFAULT_VALIDITY,
-      );
+      const stored = decode(secret);
+      const now = new Date();
+      if (stored && !renewalNeeded(stored, options.names, now)) return stored;
+      const { renewIfNeeded } = await import('./certificate-issuer.ts');
+      const { set, renewed } = renewIfNeeded(stored, options.names, now, options.validity ?? DEFAULT_VALIDITY);
       if (!renewed) return set;
       const body = {
         apiVersion: 'v1',

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { caBundle, renewalDue, renewIfNeeded } from './certificates.ts';
+import { renewIfNeeded } from './certificate-issuer.ts';
+import { caBundle, renewalDue, renewalNeeded } from './certificates.ts';
 
 const HOUR = 3600_000;
 const validity = { caMs: 300 * HOUR, servingMs: 30 * HOUR };
@@ -29,6 +30,12 @@ describe('webhook certificates', () => {
     assert.equal(later.renewed, true);
     assert.notEqual(later.set.cert, set.cert);
     assert.equal(later.set.caCert, set.caCert, 'the CA, and so the bundle, stays');
+    // The check a replica makes before it loads the issuer agrees with it.
+    assert.equal(renewalNeeded(set, names, new Date(t0.getTime() + 10 * HOUR)), false);
+    assert.equal(renewalNeeded(set, names, new Date(t0.getTime() + 21 * HOUR)), true);
+    assert.equal(renewalNeeded(set, [...names, 'other.example'], new Date(t0.getTime() + HOUR)), true);
+    assert.equal(renewalNeeded({ ...set, caCert: 'not a certificate' }, names, t0), true);
+    assert.equal(renewalNeeded(undefined, names, t0), true);
   });
 
   test('a missing name re-issues the serving certificate', () => {

@@ -1,7 +1,7 @@
-// The webhook CA and serving certificate. node-forge builds and signs the X.509 certificates; the
-// RSA keys come from node:crypto (native and fast; forge's own generator is pure JavaScript).
-import { generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
-import forge from 'node-forge';
+// The webhook CA and serving certificate: what a set is, and whether it is sound. Issuing new
+// ones (node-forge) is in certificate-issuer.ts, loaded only when a set must be renewed: a
+// replica that finds a sound set in its Secret, the usual start, never holds forge.
+import { X509Certificate } from 'node:crypto';
 
 export interface CertificateSet {
   /** PEM of the current CA; the one the serving certificate is signed by. */
@@ -21,91 +21,21 @@ export interface Validity {
 const DAY = 24 * 3600 * 1000;
 export const DEFAULT_VALIDITY: Validity = { caMs: 10 * 365 * DAY, servingMs: 365 * DAY };
 
-function keyPair() {
-  const { publicKey, privateKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-  });
-  return { publicKey, privateKey };
-}
-
-function certificate(
-  subject: string,
-  publicKeyPem: string,
-  signer: { cert: forge.pki.Certificate | undefined; keyPem: string },
-  now: Date,
-  validityMs: number,
-  extensions: object[],
-): forge.pki.Certificate {
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.publicKeyFromPem(publicKeyPem);
-  // Positive 128-bit serial (leading byte below 0x80).
-  cert.serialNumber = `7${randomBytes(15).toString('hex')}`;
-  // Slack for clocks that disagree a little: a minute, less for (test-sized) short lifetimes.
-  cert.validity.notBefore = new Date(now.getTime() - Math.min(60_000, validityMs / 10));
-  cert.validity.notAfter = new Date(now.getTime() + validityMs);
-  const attrs = [{ name: 'commonName', value: subject }];
-  cert.setSubject(attrs);
-  cert.setIssuer(signer.cert ? signer.cert.subject.attributes : attrs);
-  cert.setExtensions(extensions);
-  cert.sign(forge.pki.privateKeyFromPem(signer.keyPem), forge.md.sha256.create());
-  return cert;
-}
-
-export function generateCa(now: Date, validity: Validity = DEFAULT_VALIDITY): { cert: string; key: string } {
-  const { publicKey, privateKey } = keyPair();
-  const cert = certificate(
-    'orkestra-webhook-ca',
-    publicKey,
-    { cert: undefined, keyPem: privateKey },
-    now,
-    validity.caMs,
-    [
-      { name: 'basicConstraints', cA: true, critical: true },
-      { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
-    ],
-  );
-  return { cert: forge.pki.certificateToPem(cert), key: privateKey };
-}
-
-const IP = /^[0-9.]+$|:/;
-
-export function generateServing(
-  ca: { cert: string; key: string },
-  names: readonly string[],
-  now: Date,
-  validity: Validity = DEFAULT_VALIDITY,
-): { cert: string; key: string } {
-  const { publicKey, privateKey } = keyPair();
-  const altNames = names.map((n) => (IP.test(n) ? { type: 7, ip: n } : { type: 2, value: n }));
-  const cert = certificate(
-    names[0] ?? 'orkestra-webhook',
-    publicKey,
-    { cert: forge.pki.certificateFromPem(ca.cert), keyPem: ca.key },
-    now,
-    validity.servingMs,
-    [
-      { name: 'basicConstraints', cA: false },
-      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-      { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames },
-    ],
-  );
-  return { cert: forge.pki.certificateToPem(cert), key: privateKey };
-}
-
 /** The PEM bundle the API server trusts: the current CA, and the previous one while it is needed. */
 export function caBundle(set: CertificateSet): string {
   return set.previousCaCert ? `${set.caCert.trim()}\n${set.previousCaCert.trim()}\n` : set.caCert;
 }
 
-function remainingFraction(pem: string, now: Date): number {
+/** The fraction of a certificate's lifetime left at `now` (negative once it has expired). */
+export function remainingFraction(pem: string, now: Date): number {
   const c = new X509Certificate(pem);
   const from = Date.parse(c.validFrom);
   const to = Date.parse(c.validTo);
   return (to - now.getTime()) / (to - from);
 }
+
+/** Names that look like IP addresses are checked as IP SANs; the rest as DNS names. */
+export const IP = /^[0-9.]+$|:/;
 
 function coversNames(pem: string, names: readonly string[]): boolean {
   const c = new X509Certificate(pem);
@@ -120,59 +50,34 @@ function signedBy(pem: string, caPem: string): boolean {
  * Renewal is due once a third of a certificate's lifetime is left (cert-manager's default), so
  * every replica has picked up the new one long before the old one expires.
  */
-const RENEW_AT = 1 / 3;
+export const RENEW_AT = 1 / 3;
 
-/**
- * The set to use at `now`: `current` when it is sound, otherwise a renewed one. The serving
- * certificate is renewed when it nears expiry or misses a name; the CA when it nears expiry (its
- * predecessor stays in the bundle until the serving certificates it signed are replaced).
- */
-export function renewIfNeeded(
-  current: CertificateSet | undefined,
-  names: readonly string[],
-  now: Date,
-  validity: Validity = DEFAULT_VALIDITY,
-): { set: CertificateSet; renewed: boolean } {
-  let set = current;
-  let renewed = false;
+/** The CA is due for renewal (or unreadable). */
+export function caDue(set: CertificateSet, now: Date): boolean {
   try {
-    if (set && remainingFraction(set.caCert, now) <= RENEW_AT) {
-      const ca = generateCa(now, validity);
-      set = { caCert: ca.cert, caKey: ca.key, previousCaCert: set.caCert, cert: set.cert, key: set.key };
-      renewed = true;
-    }
+    return remainingFraction(set.caCert, now) <= RENEW_AT;
   } catch {
-    set = undefined;
+    return true;
   }
-  if (!set) {
-    const ca = generateCa(now, validity);
-    set = { caCert: ca.cert, caKey: ca.key, cert: '', key: '' };
-    renewed = true;
-  }
-  let servingOk = false;
+}
+
+/** The serving certificate is fresh, covers every name and is signed by the current CA. */
+export function servingSound(set: CertificateSet, names: readonly string[], now: Date): boolean {
   try {
-    servingOk =
+    return (
       set.cert !== '' &&
       remainingFraction(set.cert, now) > RENEW_AT &&
       coversNames(set.cert, names) &&
-      signedBy(set.cert, set.caCert);
+      signedBy(set.cert, set.caCert)
+    );
   } catch {
-    servingOk = false;
+    return false;
   }
-  if (!servingOk) {
-    const serving = generateServing({ cert: set.caCert, key: set.caKey }, names, now, validity);
-    // The previous CA signed nothing still served once the serving certificate is re-issued.
-    const keepPrevious = set.previousCaCert && remainingFraction(set.previousCaCert, now) > 0;
-    set = {
-      caCert: set.caCert,
-      caKey: set.caKey,
-      ...(keepPrevious ? { previousCaCert: set.previousCaCert } : {}),
-      cert: serving.cert,
-      key: serving.key,
-    };
-    renewed = true;
-  }
-  return { set, renewed };
+}
+
+/** Whether `renewIfNeeded` (certificate-issuer.ts) would issue anything for `current`. */
+export function renewalNeeded(current: CertificateSet | undefined, names: readonly string[], now: Date): boolean {
+  return !current || caDue(current, now) || !servingSound(current, names, now);
 }
 
 /** When the set next needs renewal: the earlier of the CA's and the serving certificate's renewal time. */

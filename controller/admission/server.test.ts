@@ -5,7 +5,7 @@ import { Registry } from 'prom-client';
 import { compileBox } from '../box/compiled-box.ts';
 import type { LogFields, Logger } from '../observe/log.ts';
 import type { AdmissionBox } from './admission-box.ts';
-import { generateCa, generateServing } from './certificates.ts';
+import { generateCa, generateServing } from './certificate-issuer.ts';
 import { createWebhookMetrics } from './metrics.ts';
 import { startWebhookServer, type WebhookServer } from './server.ts';
 

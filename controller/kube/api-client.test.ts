@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { generateCa, generateServing } from '../admission/certificates.ts';
+import { generateCa, generateServing } from '../admission/certificate-issuer.ts';
 import { createApiClient } from './api-client.ts';
 import type { Credentials } from './credentials.ts';
 

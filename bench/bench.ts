@@ -45,6 +45,9 @@ const { values } = parseArgs({
     events: { type: 'string', default: 'true' },
     // `kro` (default) runs kro beside Orkestra; `none` skips it for quick runs.
     peers: { type: 'string', default: 'kro' },
+    // kro's converge is by far the longest part of a pair: run it in the first K pairs only
+    // (default: every pair). Orkestra and the floor still run in every pair.
+    'peer-pairs': { type: 'string' },
     // `--only memory` skips the floor, latency and steady-state runs: RSS and heap figures only.
     only: { type: 'string' },
     // The scale curve instead of the comparison: N Websites for each N, and RSS for each box count.
@@ -68,6 +71,7 @@ const list = (flag: string, v: string) => v.split(',').map((x) => positive(flag,
 const MEMORY_ONLY = values.only === 'memory';
 const N = positive('n', values.n);
 const PAIRS = positive('pairs', values.pairs);
+const PEER_PAIRS = Math.min(PAIRS, positive('peer-pairs', values['peer-pairs'] ?? String(PAIRS)));
 const WORKERS = positive('workers', values.workers);
 const STEADY_S = positive('steady-seconds', values['steady-seconds']);
 const BOXES = positive('boxes', values.boxes);
@@ -122,8 +126,9 @@ for (let p = 0; p < PAIRS; p++) {
     // The load average right after each run, beside its figure: another engineer's job starting
     // mid-pair shows up here rather than as an unexplained ratio.
     const runLoads: Record<string, number> = {};
-    const kroResult = kro ? await convergeRun(kro, cp, client, options) : undefined;
-    if (kro) runLoads.kro = loadAverage();
+    const withKro = kro !== undefined && p < PEER_PAIRS;
+    const kroResult = withKro ? await convergeRun(kro, cp, client, options) : undefined;
+    if (withKro) runLoads.kro = loadAverage();
     let orkestraResult: ConvergeResult | undefined;
     let floorMs: number | undefined;
     const runOrkestra = async () => {
@@ -187,6 +192,7 @@ const results = {
     childrenPerCr: 3,
     events: EVENTS,
     peers: kro ? ['kro'] : [],
+    peerPairs: kro ? PEER_PAIRS : 0,
   },
   converge: o.converge,
   firstChild: o.firstChild,

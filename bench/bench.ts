@@ -106,6 +106,7 @@ function record(s: ControllerSeries, r: ConvergeResult) {
   s.convergeMs.push(r.convergeMs);
   s.cpuSeconds.push(r.cpuSeconds);
   s.idleRss.push(r.idleRss);
+  s.peakRss.push(r.peakRss);
   s.afterRss.push(r.afterRss);
   s.rssPer1000.push(r.rssPer1000);
   s.heapPer1000.push(r.heapPer1000);

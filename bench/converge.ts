@@ -23,6 +23,9 @@ export interface ConvergeResult {
   convergeMs: number;
   cpuSeconds: number;
   idleRss: number;
+  /** RSS the moment the last Website turned Ready. */
+  peakRss: number;
+  /** RSS once the controller is quiet again after the converge. */
   afterRss: number;
   rssPer1000: number;
   heapPer1000: number;
@@ -98,6 +101,10 @@ export async function convergeRun(
       await readiness.stop();
     }
     const cpu = (await cpuSeconds(controller.pid)) - cpu0;
+    const peakRss = await rssBytes(controller.pid);
+    // Settled as the idle figure was (no writes for 6 s), so both are a steady controller's RSS,
+    // not one taken mid-collection the moment the last Website turned Ready.
+    await quiet(controller, 6_000);
     const afterRss = await rssBytes(controller.pid);
     const after = await scrape(controller.metricsUrl);
     const objects = options.n * 4; // each Website and its 3 children sit in the controller's caches
@@ -105,6 +112,7 @@ export async function convergeRun(
       convergeMs,
       cpuSeconds: cpu,
       idleRss,
+      peakRss,
       afterRss,
       // Growth over the idle process (definition serving, no objects), so the runtime's fixed cost is not spread over the objects.
       rssPer1000: ((afterRss - idleRss) / objects) * 1000,

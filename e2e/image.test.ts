@@ -130,7 +130,7 @@ describe('controller image (OCI layout, no Docker)', () => {
     const c = config.config;
     assert.equal(c.User, '1000:1000');
     assert.notEqual(Number(c.User.split(':')[0]), 0);
-    assert.deepEqual(c.Entrypoint, ['node', '--max-semi-space-size=8', 'dist/orkestra/main.js']);
+    assert.deepEqual(c.Entrypoint, ['node', '--max-semi-space-size=4', 'dist/orkestra/main.js']);
     assert.deepEqual(c.Cmd, ['run']);
     assert.equal(c.WorkingDir, '/app');
     assert.ok(c.Env.includes('NODE_ENV=production'), c.Env.join(' '));

@@ -5,9 +5,10 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import forge from 'node-forge';
 import {
   type CertificateSet,
-  caDue,
+  caRemaining,
   DEFAULT_VALIDITY,
   IP,
+  RENEW_AT,
   remainingFraction,
   servingSound,
   type Validity,
@@ -96,19 +97,13 @@ export function renewIfNeeded(
   now: Date,
   validity: Validity = DEFAULT_VALIDITY,
 ): { set: CertificateSet; renewed: boolean } {
-  let set = current;
+  // A CA that cannot be read is as good as none: a new set, with nothing kept from it.
+  const caLeft = current ? caRemaining(current, now) : undefined;
+  let set = caLeft === undefined ? undefined : current;
   let renewed = false;
-  if (set && caDue(set, now)) {
-    let readable = true;
-    try {
-      remainingFraction(set.caCert, now);
-    } catch {
-      readable = false;
-    }
+  if (set && caLeft !== undefined && caLeft <= RENEW_AT) {
     const ca = generateCa(now, validity);
-    set = readable
-      ? { caCert: ca.cert, caKey: ca.key, previousCaCert: set.caCert, cert: set.cert, key: set.key }
-      : { caCert: ca.cert, caKey: ca.key, cert: '', key: '' };
+    set = { caCert: ca.cert, caKey: ca.key, previousCaCert: set.caCert, cert: set.cert, key: set.key };
     renewed = true;
   }
   if (!set) {

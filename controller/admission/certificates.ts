@@ -52,13 +52,19 @@ function signedBy(pem: string, caPem: string): boolean {
  */
 export const RENEW_AT = 1 / 3;
 
+/** The fraction of the CA's lifetime left at `now`; undefined when its PEM cannot be read. */
+export function caRemaining(set: CertificateSet, now: Date): number | undefined {
+  try {
+    return remainingFraction(set.caCert, now);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The CA is due for renewal (or unreadable). */
 export function caDue(set: CertificateSet, now: Date): boolean {
-  try {
-    return remainingFraction(set.caCert, now) <= RENEW_AT;
-  } catch {
-    return true;
-  }
+  const left = caRemaining(set, now);
+  return left === undefined || left <= RENEW_AT;
 }
 
 /** The serving certificate is fresh, covers every name and is signed by the current CA. */

@@ -64,8 +64,11 @@ function webhookAnswers(r: Replica): Promise<number> {
   });
 }
 
-/** Every CR of every box has exactly one ConfigMap, owned by it and showing `round`; no other ConfigMap. */
-async function childrenMatch(round: string): Promise<true | string> {
+/**
+ * Every CR of every box has exactly one ConfigMap, owned by it and showing `round`; no other
+ * ConfigMap. Throws the first mismatch, which `eventually` reports when its deadline passes.
+ */
+async function childrenMatch(round: string): Promise<true> {
   const cms = await client.request<{ items: KubeObject[] }>({
     method: 'GET',
     path: `/api/v1/namespaces/${NS}/configmaps`,
@@ -76,14 +79,16 @@ async function childrenMatch(round: string): Promise<true | string> {
     const list = await client.request<{ items: KubeObject[] }>({ method: 'GET', path: crPath(i) });
     for (const cr of list.items) uids.set(cr.metadata.uid as string, cr.metadata.name);
   }
+  if (uids.size !== BOXES * PER_BOX) throw new Error(`${uids.size} of ${BOXES * PER_BOX} CRs listed`);
   const byOwner = countBy(cms.items.map((cm) => cm.metadata.ownerReferences?.[0]?.uid ?? 'none'));
   for (const cm of cms.items) {
     const owner = cm.metadata.ownerReferences?.[0]?.uid;
-    if (!owner || !uids.has(owner)) return `orphan ConfigMap ${cm.metadata.name}`;
+    if (!owner || !uids.has(owner)) throw new Error(`orphan ConfigMap ${cm.metadata.name}`);
     if ((cm as KubeObject & { data?: { round?: string } }).data?.round !== round)
-      return `${cm.metadata.name} not at round ${round}`;
+      throw new Error(`${cm.metadata.name} not at round ${round}`);
   }
-  for (const [uid, name] of uids) if (byOwner.get(uid) !== 1) return `${name} has ${byOwner.get(uid) ?? 0} ConfigMaps`;
+  for (const [uid, name] of uids)
+    if (byOwner.get(uid) !== 1) throw new Error(`${name} has ${byOwner.get(uid) ?? 0} ConfigMaps`);
   return true;
 }
 
@@ -212,12 +217,20 @@ describe('orkestra run --shard', () => {
       `# failover of ${orphaned.length} boxes: ${failoverMs} ms (lease ${LEASE_DURATION_MS} ms, retry ${RETRY_MS} ms)`,
     );
     assert.ok(failoverMs <= LEASE_DURATION_MS + 2 * RETRY_MS, `failover took ${failoverMs} ms`);
-    const after = await boxHolders(client, 'default', LEASE);
-    const counts = [...countBy(after.values()).values()];
-    assert.equal(after.size, BOXES);
-    assert.ok(
-      counts.every((c) => Math.abs(c - BOXES / 2) <= 1),
-      `spread over two: ${counts}`,
+    // With one replica fewer the bounded-load assignment may also move boxes between the
+    // survivors; each such hand-over leaves its Lease unheld until the next round, so the
+    // balanced two-way spread is waited for, not read at one instant.
+    await eventually(
+      'every box held by a survivor, spread over two',
+      async () => {
+        const after = await boxHolders(client, 'default', LEASE);
+        const counts = [...countBy(after.values()).values()];
+        if (after.size !== BOXES) throw new Error(`${after.size} of ${BOXES} box Leases held`);
+        if ([...after.values()].includes(victim.name)) throw new Error(`${victim.name} still named as a holder`);
+        if (!counts.every((c) => Math.abs(c - BOXES / 2) <= 1)) throw new Error(`spread over two: ${counts}`);
+        return true;
+      },
+      30_000,
     );
 
     // New work after the failover converges, with one child per CR and no orphan.

@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../kube/clock.ts';
 import { splitKey } from '../kube/object.ts';
 import type { UnfinishedWork, WorkqueueMetrics } from '../kube/queue-metrics.ts';
-import type { RateLimiter } from '../kube/rate-limiter.ts';
+import { exponentialFailureRateLimiter, type RateLimiter } from '../kube/rate-limiter.ts';
 import { createRateLimitingQueue } from '../kube/rate-limiting-queue.ts';
 import { isUnreachable, serverRetryAfterMs } from '../kube/transient.ts';
 import { errorField, type Logger } from '../observe/log.ts';
@@ -87,14 +87,10 @@ export function startWorkLoop(options: WorkLoopOptions): WorkLoop {
   let stopping = false;
   let processed = 0;
   const { baseMs, maxMs } = options.unreachableRetry ?? { baseMs: 250, maxMs: 4_000 };
-  /** Consecutive no-answer failures per item. */
-  const unanswered = new Map<string, number>();
-  /** The next no-answer retry: doubling to the cap, with ±20% jitter so the items do not retry in step. */
-  const unansweredDelay = (key: string) => {
-    const n = unanswered.get(key) ?? 0;
-    unanswered.set(key, n + 1);
-    return Math.round(Math.min(baseMs * 2 ** n, maxMs) * (0.8 + 0.4 * Math.random()));
-  };
+  /** Consecutive no-answer failures per item, and their doubling delay. */
+  const unanswered = exponentialFailureRateLimiter({ baseDelayMs: baseMs, maxDelayMs: maxMs });
+  /** The next no-answer retry, with ±20% jitter so the items do not retry in step. */
+  const unansweredDelay = (key: string) => Math.round(unanswered.when(key) * (0.8 + 0.4 * Math.random()));
 
   async function processItem(key: string) {
     const started = performance.now();
@@ -107,7 +103,7 @@ export function startWorkLoop(options: WorkLoopOptions): WorkLoop {
         options.process(key, { reconcileID, logger: log, signal: stopper.signal }),
       );
       queue.forget(key);
-      unanswered.delete(key);
+      unanswered.forget(key);
       health.success();
       const seconds = (performance.now() - started) / 1000;
       log.debug('reconciled', { durationMs: Math.round(seconds * 1000) });
@@ -130,7 +126,7 @@ export function startWorkLoop(options: WorkLoopOptions): WorkLoop {
         log.warn('reconcile got no answer from the API server; retrying', { err: message, delayMs });
         queue.addAfter(key, delayMs);
       } else {
-        unanswered.delete(key);
+        unanswered.forget(key);
         log.error('reconcile failed', {
           err: message,
           retries: queue.numRequeues(key),
@@ -183,7 +179,7 @@ export function startWorkLoop(options: WorkLoopOptions): WorkLoop {
     depth: () => queue.len(),
     workers: () => target,
     processed: () => processed,
-    failures: (key) => queue.numRequeues(key) + (unanswered.get(key) ?? 0),
+    failures: (key) => queue.numRequeues(key) + unanswered.numRequeues(key),
     unfinishedWork: () => queue.unfinishedWork(),
     async stop(graceMs) {
       if (stopping) return;

@@ -26,11 +26,15 @@ export function caBundle(set: CertificateSet): string {
   return set.previousCaCert ? `${set.caCert.trim()}\n${set.previousCaCert.trim()}\n` : set.caCert;
 }
 
+/** A certificate's validity period, in epoch milliseconds. */
+function lifetime(pem: string): { from: number; to: number } {
+  const c = new X509Certificate(pem);
+  return { from: Date.parse(c.validFrom), to: Date.parse(c.validTo) };
+}
+
 /** The fraction of a certificate's lifetime left at `now` (negative once it has expired). */
 export function remainingFraction(pem: string, now: Date): number {
-  const c = new X509Certificate(pem);
-  const from = Date.parse(c.validFrom);
-  const to = Date.parse(c.validTo);
+  const { from, to } = lifetime(pem);
   return (to - now.getTime()) / (to - from);
 }
 
@@ -61,12 +65,6 @@ export function caRemaining(set: CertificateSet, now: Date): number | undefined 
   }
 }
 
-/** The CA is due for renewal (or unreadable). */
-export function caDue(set: CertificateSet, now: Date): boolean {
-  const left = caRemaining(set, now);
-  return left === undefined || left <= RENEW_AT;
-}
-
 /** The serving certificate is fresh, covers every name and is signed by the current CA. */
 export function servingSound(set: CertificateSet, names: readonly string[], now: Date): boolean {
   try {
@@ -83,15 +81,16 @@ export function servingSound(set: CertificateSet, names: readonly string[], now:
 
 /** Whether `renewIfNeeded` (certificate-issuer.ts) would issue anything for `current`. */
 export function renewalNeeded(current: CertificateSet | undefined, names: readonly string[], now: Date): boolean {
-  return !current || caDue(current, now) || !servingSound(current, names, now);
+  if (!current) return true;
+  // A CA that cannot be read is due.
+  const caLeft = caRemaining(current, now);
+  return caLeft === undefined || caLeft <= RENEW_AT || !servingSound(current, names, now);
 }
 
 /** When the set next needs renewal: the earlier of the CA's and the serving certificate's renewal time. */
 export function renewalDue(set: CertificateSet): Date {
   const due = (pem: string) => {
-    const c = new X509Certificate(pem);
-    const from = Date.parse(c.validFrom);
-    const to = Date.parse(c.validTo);
+    const { from, to } = lifetime(pem);
     return to - (to - from) * RENEW_AT;
   };
   return new Date(Math.min(due(set.caCert), due(set.cert)));
